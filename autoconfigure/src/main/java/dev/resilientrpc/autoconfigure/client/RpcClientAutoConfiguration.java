@@ -1,0 +1,85 @@
+package dev.resilientrpc.autoconfigure.client;
+
+import java.time.Clock;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.resilientrpc.annotation.ResilientRpc;
+import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.client.ClientInterceptor;
+import dev.resilientrpc.client.FirstHealthyInstanceSelector;
+import dev.resilientrpc.client.HttpRpcTransport;
+import dev.resilientrpc.client.RpcClient;
+import dev.resilientrpc.client.RpcClientProxyFactory;
+import dev.resilientrpc.client.RpcTransport;
+import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.client.StaticServiceInstances;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Auto-configuration of JSON-RPC client proxies: every {@link ResilientRpc @ResilientRpc}
+ * interface in the application's packages becomes a bean whose calls run through the client
+ * interceptor chain and go out over a pooled HTTP connection.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
+		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration" })
+@ConditionalOnClass({ RestClient.class, ClientHttpRequestFactoryBuilder.class, JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "resilient-rpc.client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RpcClientProperties.class)
+@Import(RpcClientsRegistrar.class)
+public final class RpcClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(ServiceInstanceSupplier.class)
+	StaticServiceInstances rpcServiceInstances(RpcClientProperties properties) {
+		return new StaticServiceInstances(properties.instances());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RpcTransport.class)
+	HttpRpcTransport rpcTransport(RpcClientProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
+			ObjectProvider<RestClient.Builder> restClientBuilder) {
+		properties.validate();
+		HttpClientSettings settings = HttpClientSettings.defaults()
+			.withTimeouts(properties.getConnectTimeout(), properties.getReadTimeout());
+		ClientHttpRequestFactoryBuilder<?> factoryBuilder = requestFactoryBuilder
+			.getIfAvailable(ClientHttpRequestFactoryBuilder::detect);
+		RestClient restClient = restClientBuilder.getIfAvailable(RestClient::builder)
+			.requestFactory(factoryBuilder.build(settings))
+			.build();
+		return new HttpRpcTransport(restClient, RpcJsonMapper.from(jsonMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	FirstHealthyInstanceSelector rpcInstanceSelector(ServiceInstanceSupplier instances,
+			RpcClientProperties properties) {
+		return new FirstHealthyInstanceSelector(instances, properties.getInstanceCoolDown(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcClient rpcClient(ObjectProvider<ClientInterceptor> interceptors, RpcTransport transport) {
+		return new RpcClient(interceptors.orderedStream().toList(), transport);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcClientProxyFactory rpcClientProxyFactory(RpcClient client, ObjectProvider<JsonMapper> jsonMapper) {
+		return new RpcClientProxyFactory(client, RpcJsonMapper.from(jsonMapper));
+	}
+
+}

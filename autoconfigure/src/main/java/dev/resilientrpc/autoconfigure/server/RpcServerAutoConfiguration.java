@@ -1,0 +1,62 @@
+package dev.resilientrpc.autoconfigure.server;
+
+import jakarta.servlet.http.HttpServlet;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.server.JsonRpcServer;
+import dev.resilientrpc.server.JsonRpcServlet;
+import dev.resilientrpc.server.RpcServiceRegistry;
+import dev.resilientrpc.server.ServerInterceptor;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the JSON-RPC server: exports the beans
+ * annotated with {@link RpcService @RpcService} at {@code resilient-rpc.server.path}.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ HttpServlet.class, JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "resilient-rpc.server.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RpcServerProperties.class)
+public final class RpcServerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RpcServiceRegistry rpcServiceRegistry(ApplicationContext context) {
+		return RpcServiceRegistry.of(context.getBeansWithAnnotation(RpcService.class));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JsonRpcServer jsonRpcServer(RpcServiceRegistry registry, RpcServerProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ServerInterceptor> interceptors) {
+		properties.validate();
+		return new JsonRpcServer(registry, RpcJsonMapper.from(jsonMapper), interceptors.orderedStream().toList(),
+				properties.getMaxNestingDepth(), properties.getMaxBatchSize());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "jsonRpcServletRegistration")
+	ServletRegistrationBean<JsonRpcServlet> jsonRpcServletRegistration(JsonRpcServer server,
+			RpcServerProperties properties) {
+		properties.validate();
+		ServletRegistrationBean<JsonRpcServlet> registration = new ServletRegistrationBean<>(
+				new JsonRpcServlet(server, properties.getMaxRequestSize().toBytes()), properties.getPath());
+		registration.setName("jsonRpcServlet");
+		registration.setLoadOnStartup(1);
+		return registration;
+	}
+
+}

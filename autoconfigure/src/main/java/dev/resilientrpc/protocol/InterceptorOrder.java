@@ -1,0 +1,72 @@
+package dev.resilientrpc.protocol;
+
+/**
+ * The one place that fixes the order of the client and server interceptor chains. Lower values
+ * run first (outermost). Capabilities that plug into a chain take their order from here, so
+ * that the order is documented and tested in one place; a user interceptor may use any value
+ * in between.
+ *
+ * <p>Client chain, per logical call: {@link Client#DEADLINE deadline} → {@link Client#BULKHEAD
+ * bulkhead} → {@link Client#RETRY retry} (budget) → per attempt: {@link Client#INSTANCE_SELECTION
+ * pick instance} → {@link Client#CIRCUIT_BREAKER breaker of that instance} → HTTP transport.
+ *
+ * <p>Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK clock}
+ * → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
+ * {@link Server#COMMAND_LOG command log} → method invocation.
+ */
+public final class InterceptorOrder {
+
+	private InterceptorOrder() {
+	}
+
+	/**
+	 * Order of the client interceptors.
+	 */
+	public static final class Client {
+
+		/** Applies the total deadline of a logical call. */
+		public static final int DEADLINE = 100;
+
+		/** Limits concurrent calls per service. */
+		public static final int BULKHEAD = 200;
+
+		/** Retries failed attempts within the budget. */
+		public static final int RETRY = 300;
+
+		/** Picks the instance an attempt goes to. */
+		public static final int INSTANCE_SELECTION = 400;
+
+		/** Circuit breaker of the picked instance. */
+		public static final int CIRCUIT_BREAKER = 500;
+
+		private Client() {
+		}
+
+	}
+
+	/**
+	 * Order of the server interceptors.
+	 */
+	public static final class Server {
+
+		/** Drops work whose caller deadline has passed. */
+		public static final int DEADLINE = 100;
+
+		/** Advances the hybrid logical clock with the call's timestamp. */
+		public static final int CLOCK = 200;
+
+		/** Replays stored outcomes of calls already executed. */
+		public static final int IDEMPOTENCY = 300;
+
+		/** Executes calls of one ordering key in timestamp order. */
+		public static final int ORDERING = 400;
+
+		/** Appends mutating calls to the command log. */
+		public static final int COMMAND_LOG = 500;
+
+		private Server() {
+		}
+
+	}
+
+}
