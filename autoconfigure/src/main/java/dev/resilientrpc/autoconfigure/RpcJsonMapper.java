@@ -1,5 +1,6 @@
 package dev.resilientrpc.autoconfigure;
 
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -8,7 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * Derives the mapper that reads and writes JSON-RPC messages from the application's
  * {@link JsonMapper}, so that its modules and settings apply to params and results, but with
- * scalars never coerced from strings: {@code "5"} is not an {@code int}.
+ * scalars never coerced: {@code "5"} and {@code 1.5} are not an {@code int}.
  */
 public final class RpcJsonMapper {
 
@@ -22,7 +23,10 @@ public final class RpcJsonMapper {
 	 */
 	public static JsonMapper from(ObjectProvider<JsonMapper> applicationMapper) {
 		JsonMapper base = applicationMapper.getIfAvailable(() -> JsonMapper.builder().build());
-		return base.rebuild().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
+		return base.rebuild()
+			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.build();
 	}
 
 }
