@@ -64,6 +64,16 @@ public final class ClientCall {
 	}
 
 	/**
+	 * Return the routing key: the string form of the {@code @RoutingKey} argument.
+	 * @return the routing key or {@code null} if the method has none or the argument is null
+	 */
+	public @Nullable String getRoutingKey() {
+		int index = this.method.routingKeyIndex();
+		Object key = (index >= 0) ? this.arguments[index] : null;
+		return (key != null) ? key.toString() : null;
+	}
+
+	/**
 	 * Return the idempotency key, the same on every attempt.
 	 * @return the key
 	 */

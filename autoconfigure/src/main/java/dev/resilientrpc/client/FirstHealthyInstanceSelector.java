@@ -17,7 +17,7 @@ import dev.resilientrpc.protocol.InterceptorOrder;
  * instance that refused a connection is passed over until its cool-down ends; when no instance
  * is healthy the first one is tried anyway.
  */
-public class FirstHealthyInstanceSelector implements ClientInterceptor {
+public class FirstHealthyInstanceSelector implements InstanceSelector {
 
 	private static final Log logger = LogFactory.getLog(FirstHealthyInstanceSelector.class);
 

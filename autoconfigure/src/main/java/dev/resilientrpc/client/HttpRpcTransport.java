@@ -65,6 +65,10 @@ public class HttpRpcTransport implements RpcTransport {
 				.headers((headers) -> {
 					headers.set(RpcHeaders.IDEMPOTENCY_KEY, call.getIdempotencyKey());
 					headers.set(RpcHeaders.ATTEMPT, Integer.toString(call.getAttempt()));
+					String routingKey = call.getRoutingKey();
+					if (routingKey != null) {
+						headers.set(RpcHeaders.ORDERING_KEY, routingKey);
+					}
 					call.getHeaders().forEach(headers::set);
 				})
 				.body(body)

@@ -13,6 +13,8 @@ import tools.jackson.databind.JavaType;
  * @param method the interface method
  * @param returnType the declared (generic) return type
  * @param returnsVoid whether the method returns nothing
+ * @param routingKeyIndex index of the {@code @RoutingKey} parameter, or -1 if there is none
  */
-public record RpcMethodMetadata(String service, String name, Method method, JavaType returnType, boolean returnsVoid) {
+public record RpcMethodMetadata(String service, String name, Method method, JavaType returnType, boolean returnsVoid,
+		int routingKeyIndex) {
 }

@@ -9,6 +9,7 @@ import dev.resilientrpc.autoconfigure.RpcJsonMapper;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.FirstHealthyInstanceSelector;
 import dev.resilientrpc.client.HttpRpcTransport;
+import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcClientProxyFactory;
 import dev.resilientrpc.client.RpcTransport;
@@ -64,7 +65,7 @@ public final class RpcClientAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(InstanceSelector.class)
 	FirstHealthyInstanceSelector rpcInstanceSelector(ServiceInstanceSupplier instances,
 			RpcClientProperties properties) {
 		return new FirstHealthyInstanceSelector(instances, properties.getInstanceCoolDown(), Clock.systemUTC());
