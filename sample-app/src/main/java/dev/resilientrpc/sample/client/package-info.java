@@ -1,0 +1,7 @@
+/**
+ * A kv client application.
+ */
+@NullMarked
+package dev.resilientrpc.sample.client;
+
+import org.jspecify.annotations.NullMarked;
