@@ -27,6 +27,8 @@ public final class ClientCall {
 
 	private @Nullable Map<String, Object> attributes;
 
+	private @Nullable Object proxy;
+
 	/**
 	 * Create a new call.
 	 * @param method the method called
@@ -140,6 +142,23 @@ public final class ClientCall {
 			this.attributes = new HashMap<>();
 		}
 		this.attributes.put(name, value);
+	}
+
+	/**
+	 * Return the client proxy the call was made on, so that a fallback can call a default
+	 * method of its interface.
+	 * @return the proxy or {@code null} if the call was not made through a proxy
+	 */
+	public @Nullable Object getProxy() {
+		return this.proxy;
+	}
+
+	/**
+	 * Set the client proxy the call was made on.
+	 * @param proxy the proxy
+	 */
+	public void setProxy(@Nullable Object proxy) {
+		this.proxy = proxy;
 	}
 
 	@Override

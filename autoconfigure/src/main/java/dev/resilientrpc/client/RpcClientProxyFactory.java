@@ -119,6 +119,7 @@ public class RpcClientProxyFactory {
 			RpcMethodMetadata metadata = this.methods.get(method);
 			if (metadata != null) {
 				ClientCall call = new ClientCall(metadata, (args != null) ? args : NO_ARGUMENTS, IdempotencyKeys.next());
+				call.setProxy(proxy);
 				return this.client.execute(call);
 			}
 			if (method.isDefault()) {

@@ -6,7 +6,8 @@ package dev.resilientrpc.protocol;
  * that the order is documented and tested in one place; a user interceptor may use any value
  * in between.
  *
- * <p>Client chain, per logical call: {@link Client#DEADLINE deadline} → {@link Client#BULKHEAD
+ * <p>Client chain, per logical call: {@link Client#FALLBACK fallback} → {@link Client#DEADLINE
+ * deadline} → {@link Client#BULKHEAD
  * bulkhead} → {@link Client#RETRY retry} (budget) → per attempt: {@link Client#INSTANCE_SELECTION
  * pick instance} → {@link Client#CIRCUIT_BREAKER breaker of that instance} → HTTP transport.
  *
@@ -23,6 +24,9 @@ public final class InterceptorOrder {
 	 * Order of the client interceptors.
 	 */
 	public static final class Client {
+
+		/** Calls the method's fallback when the logical call fails. */
+		public static final int FALLBACK = 50;
 
 		/** Applies the total deadline of a logical call. */
 		public static final int DEADLINE = 100;

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.resilientrpc.client.ServiceInstance;
 import dev.resilientrpc.client.StaticServiceInstances;
 
@@ -131,6 +133,20 @@ public class RpcClientProperties {
 		 */
 		private String path = "/rpc";
 
+		/**
+		 * Name of the retry policy of the service's methods (under
+		 * resilient-rpc.retry.policies), unless a @ResilientRpc(retry) names another. Empty for
+		 * the default policy.
+		 */
+		private @Nullable String retry;
+
+		/**
+		 * Whether every method of the service is safe to repeat after it may have run, because
+		 * the server deduplicates calls by Idempotency-Key; timeouts, HTTP 5xx and the retryable
+		 * JSON-RPC errors are then retried for every method.
+		 */
+		private boolean idempotent;
+
 		public List<URI> getInstances() {
 			return this.instances;
 		}
@@ -145,6 +161,22 @@ public class RpcClientProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+		public @Nullable String getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(@Nullable String retry) {
+			this.retry = retry;
+		}
+
+		public boolean isIdempotent() {
+			return this.idempotent;
+		}
+
+		public void setIdempotent(boolean idempotent) {
+			this.idempotent = idempotent;
 		}
 
 	}

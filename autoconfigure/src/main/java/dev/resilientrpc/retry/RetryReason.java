@@ -1,0 +1,82 @@
+package dev.resilientrpc.retry;
+
+/**
+ * Why a failed attempt may be retried. Used as the {@code reason} tag of the retry metric.
+ */
+public enum RetryReason {
+
+	/**
+	 * No connection could be made: the request never reached the server.
+	 */
+	CONNECT("connect", false, true),
+
+	/**
+	 * The instance's circuit breaker is open: the request was not sent.
+	 */
+	CIRCUIT_OPEN("circuit-open", false, false),
+
+	/**
+	 * No response in time: the server may have run the call.
+	 */
+	TIMEOUT("timeout", true, true),
+
+	/**
+	 * The connection broke or an HTTP 5xx came without a JSON-RPC answer: the server may have
+	 * run the call.
+	 */
+	TRANSPORT("transport", true, true),
+
+	/**
+	 * The server shed the call before running it ({@code -32002}).
+	 */
+	OVERLOADED("overloaded", true, true),
+
+	/**
+	 * The server is still running an earlier attempt of the call ({@code -32004}).
+	 */
+	DUPLICATE_IN_FLIGHT("duplicate-in-flight", true, true),
+
+	/**
+	 * The remote method threw an exception the policy lists as retryable.
+	 */
+	APPLICATION("application", false, true);
+
+	private final String tag;
+
+	private final boolean requiresSafeToRepeat;
+
+	private final boolean chargesBudget;
+
+	RetryReason(String tag, boolean requiresSafeToRepeat, boolean chargesBudget) {
+		this.tag = tag;
+		this.requiresSafeToRepeat = requiresSafeToRepeat;
+		this.chargesBudget = chargesBudget;
+	}
+
+	/**
+	 * Return the metric tag value.
+	 * @return the tag
+	 */
+	public String tag() {
+		return this.tag;
+	}
+
+	/**
+	 * Whether a retry for this reason needs a call that is safe to repeat (idempotent, or
+	 * deduplicated by the server).
+	 * @return whether the call must be safe to repeat
+	 */
+	public boolean requiresSafeToRepeat() {
+		return this.requiresSafeToRepeat;
+	}
+
+	/**
+	 * Whether a failure for this reason takes a token from the retry budget. An open breaker
+	 * does not: the attempt never reached the server.
+	 * @return whether the failure charges the budget
+	 */
+	public boolean chargesBudget() {
+		return this.chargesBudget;
+	}
+
+}
