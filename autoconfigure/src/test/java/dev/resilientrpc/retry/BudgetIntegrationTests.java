@@ -1,0 +1,51 @@
+package dev.resilientrpc.retry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import dev.resilientrpc.client.RpcConnectException;
+import dev.resilientrpc.retry.client.RetryClientApplication.OutageClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The retry budget caps attempts under a total outage: service {@code outage} has no live
+ * instance, 5 attempts per call, and a budget of 10 tokens with a token ratio of 0.1.
+ */
+class BudgetIntegrationTests {
+
+	private final RetryFixture fixture = RetryFixture.get();
+
+	@Test
+	void underATotalOutageTheBudgetCapsAttemptsPerCallAndCallsFailFast() {
+		MeterRegistry meters = this.fixture.client(MeterRegistry.class);
+		OutageClient outage = this.fixture.client(OutageClient.class);
+		int calls = 100;
+		List<RuntimeException> failures = new ArrayList<>();
+		for (int i = 0; i < calls; i++) {
+			try {
+				outage.call("x");
+			}
+			catch (RuntimeException ex) {
+				failures.add(ex);
+			}
+		}
+		double attempts = WhatIsRetriedIntegrationTests.attempts(meters, "outage");
+		assertThat(failures).hasSize(calls);
+		assertThat(attempts / calls).as("attempts per call").isLessThanOrEqualTo(1 + 0.1);
+		// 10 tokens, retries allowed above 5: the first call makes its 5 attempts (10 -> 5 tokens),
+		// the second fails once more and from then on every call makes one attempt
+		assertThat(attempts).isEqualTo(5 + (calls - 1));
+		assertThat(failures.get(0)).isInstanceOf(RpcConnectException.class);
+		assertThat(failures.subList(1, calls)).allSatisfy((ex) -> assertThat(ex)
+			.isInstanceOf(RetryBudgetExhaustedException.class)
+			.hasMessageContaining("Retry budget of service 'outage' is exhausted"));
+		assertThat(meters.counter("rpc.client.retry.budget.exhausted", "service", "outage").count())
+			.isEqualTo(calls - 1);
+		assertThat(meters.get("rpc.client.retry.budget.tokens").tag("service", "outage").gauge().value()).isZero();
+	}
+
+}
