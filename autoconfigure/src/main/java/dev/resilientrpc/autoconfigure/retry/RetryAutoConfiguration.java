@@ -40,7 +40,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.retry.RetryTemplate;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of retries, retry budgets, deadlines and fallbacks of client calls
@@ -169,8 +171,15 @@ public final class RetryAutoConfiguration {
 			}
 			for (String name : beanFactory.getBeanNamesForAnnotation(ResilientRpc.class)) {
 				Class<?> type = beanFactory.getType(name, false);
-				if (type != null && type.isInterface()) {
-					methods.resolve(type);
+				if (type == null) {
+					continue;
+				}
+				// a factory bean reports the interface; a bean made otherwise is the proxy itself
+				for (Class<?> candidate : type.isInterface() ? List.of(type)
+						: List.of(ClassUtils.getAllInterfacesForClass(type))) {
+					if (AnnotatedElementUtils.hasAnnotation(candidate, ResilientRpc.class)) {
+						methods.resolve(candidate);
+					}
 				}
 			}
 		};
