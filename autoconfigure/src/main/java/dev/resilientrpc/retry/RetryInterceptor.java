@@ -180,7 +180,12 @@ public final class RetryInterceptor implements ClientInterceptor {
 				timeoutNanos = (timeoutNanos < 0) ? remainingNanos : Math.min(timeoutNanos, remainingNanos);
 			}
 			RetryInterceptor.this.listener.onAttempt(this.call);
-			AttemptTimer.Watch watch = (timeoutNanos > 0) ? RetryInterceptor.this.timer.start(timeoutNanos) : null;
+			AttemptTimer.Watch watch = null;
+			long previousDeadline = 0;
+			if (timeoutNanos > 0) {
+				watch = RetryInterceptor.this.timer.start(timeoutNanos);
+				previousDeadline = AttemptDeadline.bind(timeoutNanos);
+			}
 			Object result;
 			try {
 				result = this.chain.proceed(this.call);
@@ -203,6 +208,11 @@ public final class RetryInterceptor implements ClientInterceptor {
 				}
 				this.reason = null;
 				throw ex;
+			}
+			finally {
+				if (watch != null) {
+					AttemptDeadline.restore(previousDeadline);
+				}
 			}
 			if (watch != null) {
 				watch.stop();

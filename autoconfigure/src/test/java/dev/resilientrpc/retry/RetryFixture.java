@@ -40,8 +40,18 @@ public final class RetryFixture {
 					"resilient-rpc.client.services.faulty.instances=http://127.0.0.1:" + this.port)
 			.run();
 		this.closer = new ConnectionCloser();
+		this.client = startClient();
+	}
+
+	/**
+	 * Start a client context with the fixture's services and policies.
+	 * @param extraProperties more properties
+	 * @return the context
+	 */
+	public ConfigurableApplicationContext startClient(String... extraProperties) {
 		String faulty = "http://127.0.0.1:" + this.port;
-		this.client = new SpringApplicationBuilder(RetryClientApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(RetryClientApplication.class).web(WebApplicationType.NONE)
+			.properties(extraProperties)
 			.properties("resilient-rpc.client.read-timeout=3s",
 					// services: "faulty" (the interfaces choose policies), and the special ones
 					"resilient-rpc.client.services.faulty.instances=" + faulty,

@@ -2,6 +2,7 @@ package dev.resilientrpc.autoconfigure.client;
 
 import java.time.Clock;
 
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.ResilientRpc;
@@ -24,8 +25,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -42,6 +45,8 @@ import org.springframework.web.client.RestClient;
 @Import(RpcClientsRegistrar.class)
 public final class RpcClientAutoConfiguration {
 
+	private static final String HTTP_CLIENT_5 = "org.apache.hc.client5.http.impl.classic.HttpClientBuilder";
+
 	@Bean
 	@ConditionalOnMissingBean(ServiceInstanceSupplier.class)
 	StaticServiceInstances rpcServiceInstances(RpcClientProperties properties) {
@@ -52,12 +57,19 @@ public final class RpcClientAutoConfiguration {
 	@ConditionalOnMissingBean(RpcTransport.class)
 	HttpRpcTransport rpcTransport(RpcClientProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
-			ObjectProvider<RestClient.Builder> restClientBuilder) {
+			ObjectProvider<RestClient.Builder> restClientBuilder,
+			ObjectProvider<RpcRequestFactoryBuilderCustomizer> requestFactoryCustomizers) {
 		properties.validate();
 		HttpClientSettings settings = HttpClientSettings.defaults()
 			.withTimeouts(properties.getConnectTimeout(), properties.getReadTimeout());
 		ClientHttpRequestFactoryBuilder<?> factoryBuilder = requestFactoryBuilder
 			.getIfAvailable(ClientHttpRequestFactoryBuilder::detect);
+		if (ClassUtils.isPresent(HTTP_CLIENT_5, RpcClientAutoConfiguration.class.getClassLoader())) {
+			factoryBuilder = HttpComponents.withoutAutomaticRetries(factoryBuilder);
+		}
+		for (RpcRequestFactoryBuilderCustomizer customizer : requestFactoryCustomizers.orderedStream().toList()) {
+			factoryBuilder = customizer.customize(factoryBuilder, properties);
+		}
 		RestClient restClient = restClientBuilder.getIfAvailable(RestClient::builder)
 			.requestFactory(factoryBuilder.build(settings))
 			.build();
@@ -81,6 +93,22 @@ public final class RpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcClientProxyFactory rpcClientProxyFactory(RpcClient client, ObjectProvider<JsonMapper> jsonMapper) {
 		return new RpcClientProxyFactory(client, RpcJsonMapper.from(jsonMapper));
+	}
+
+	/**
+	 * Apache HttpClient 5 repeats a request that got HTTP 503 or 429 by itself, POST included:
+	 * an attempt the retry layer neither counts nor checks for safety. Only the retry layer
+	 * retries.
+	 */
+	private static final class HttpComponents {
+
+		static ClientHttpRequestFactoryBuilder<?> withoutAutomaticRetries(ClientHttpRequestFactoryBuilder<?> builder) {
+			if (builder instanceof HttpComponentsClientHttpRequestFactoryBuilder httpComponents) {
+				return httpComponents.withHttpClientCustomizer(HttpClientBuilder::disableAutomaticRetries);
+			}
+			return builder;
+		}
+
 	}
 
 }

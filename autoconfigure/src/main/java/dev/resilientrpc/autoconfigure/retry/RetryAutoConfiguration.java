@@ -10,12 +10,14 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
+import dev.resilientrpc.autoconfigure.client.RpcRequestFactoryBuilderCustomizer;
 import dev.resilientrpc.autoconfigure.retry.RetryProperties.Budget;
 import dev.resilientrpc.autoconfigure.retry.RetryProperties.ServiceBudget;
 import dev.resilientrpc.retry.AttemptTimer;
 import dev.resilientrpc.retry.DeadlineInterceptor;
 import dev.resilientrpc.retry.DeadlineServerInterceptor;
 import dev.resilientrpc.retry.FallbackInterceptor;
+import dev.resilientrpc.retry.HttpComponentsAttemptTimeouts;
 import dev.resilientrpc.retry.MicrometerResilienceListener;
 import dev.resilientrpc.retry.ResilienceListener;
 import dev.resilientrpc.retry.RetryBudget;
@@ -37,6 +39,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -58,7 +61,8 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnClass(RetryTemplate.class)
 @ConditionalOnBooleanProperty(name = "resilient-rpc.retry.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RetryProperties.class)
-@Import({ RetryAutoConfiguration.MicrometerConfiguration.class, RetryAutoConfiguration.NoMicrometerConfiguration.class })
+@Import({ RetryAutoConfiguration.MicrometerConfiguration.class, RetryAutoConfiguration.NoMicrometerConfiguration.class,
+		RetryAutoConfiguration.HttpComponentsConfiguration.class })
 public final class RetryAutoConfiguration {
 
 	@Bean
@@ -212,6 +216,25 @@ public final class RetryAutoConfiguration {
 		@ConditionalOnMissingBean
 		ResilienceListener rpcResilienceListener() {
 			return ResilienceListener.NONE;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder",
+			"org.apache.hc.client5.http.classic.HttpClient" })
+	static class HttpComponentsConfiguration {
+
+		// Apache HttpClient 5 ignores the attempt timer's interrupt: give each request the time left instead
+		@Bean
+		RpcRequestFactoryBuilderCustomizer rpcHttpComponentsAttemptTimeouts() {
+			return (builder, properties) -> {
+				if (builder instanceof HttpComponentsClientHttpRequestFactoryBuilder httpComponents) {
+					return httpComponents.withCustomizer(
+							(factory) -> HttpComponentsAttemptTimeouts.apply(factory, properties.getReadTimeout()));
+				}
+				return builder;
+			};
 		}
 
 	}
