@@ -21,6 +21,8 @@ public final class AttemptTimer implements AutoCloseable {
 
 	private final ScheduledThreadPoolExecutor executor;
 
+	private volatile boolean interrupting = true;
+
 	/**
 	 * Create a timer with its own daemon thread.
 	 */
@@ -31,6 +33,23 @@ public final class AttemptTimer implements AutoCloseable {
 			return thread;
 		});
 		this.executor.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * Whether attempts need the interrupt: false once the transport times each request itself
+	 * (see {@link HttpComponentsAttemptTimeouts}), which spares scheduling a timer per attempt.
+	 * @return whether {@link #start(long)} is needed
+	 */
+	public boolean isInterrupting() {
+		return this.interrupting;
+	}
+
+	/**
+	 * Say whether attempts need the interrupt.
+	 * @param interrupting false if the transport times each request from {@link AttemptDeadline}
+	 */
+	public void setInterrupting(boolean interrupting) {
+		this.interrupting = interrupting;
 	}
 
 	/**

@@ -181,10 +181,13 @@ public final class RetryInterceptor implements ClientInterceptor {
 			}
 			RetryInterceptor.this.listener.onAttempt(this.call);
 			AttemptTimer.Watch watch = null;
+			boolean bound = timeoutNanos > 0;
 			long previousDeadline = 0;
-			if (timeoutNanos > 0) {
-				watch = RetryInterceptor.this.timer.start(timeoutNanos);
+			if (bound) {
 				previousDeadline = AttemptDeadline.bind(timeoutNanos);
+				if (RetryInterceptor.this.timer.isInterrupting()) {
+					watch = RetryInterceptor.this.timer.start(timeoutNanos);
+				}
 			}
 			Object result;
 			try {
@@ -210,7 +213,7 @@ public final class RetryInterceptor implements ClientInterceptor {
 				throw ex;
 			}
 			finally {
-				if (watch != null) {
+				if (bound) {
 					AttemptDeadline.restore(previousDeadline);
 				}
 			}

@@ -15,6 +15,8 @@ public final class VirtualTime implements Ticker, Sleeper {
 
 	private final List<Long> sleeps = new ArrayList<>();
 
+	private final List<Long> wakeUps = new ArrayList<>();
+
 	@Override
 	public long nanoTime() {
 		return System.nanoTime() + this.offset.get();
@@ -24,8 +26,9 @@ public final class VirtualTime implements Ticker, Sleeper {
 	public void sleep(long millis) {
 		synchronized (this.sleeps) {
 			this.sleeps.add(millis);
+			this.offset.addAndGet(millis * 1_000_000L);
+			this.wakeUps.add(nanoTime());
 		}
-		this.offset.addAndGet(millis * 1_000_000L);
 	}
 
 	/**
@@ -39,11 +42,22 @@ public final class VirtualTime implements Ticker, Sleeper {
 	}
 
 	/**
+	 * Return when each wait since the last {@link #reset()} ended.
+	 * @return the {@link #nanoTime()} at the end of each wait
+	 */
+	public List<Long> wakeUps() {
+		synchronized (this.sleeps) {
+			return List.copyOf(this.wakeUps);
+		}
+	}
+
+	/**
 	 * Forget the waits recorded so far.
 	 */
 	public void reset() {
 		synchronized (this.sleeps) {
 			this.sleeps.clear();
+			this.wakeUps.clear();
 		}
 	}
 

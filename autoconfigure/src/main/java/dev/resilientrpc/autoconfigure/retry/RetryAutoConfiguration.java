@@ -225,11 +225,13 @@ public final class RetryAutoConfiguration {
 			"org.apache.hc.client5.http.classic.HttpClient" })
 	static class HttpComponentsConfiguration {
 
-		// Apache HttpClient 5 ignores the attempt timer's interrupt: give each request the time left instead
+		// Apache HttpClient 5 ignores the attempt timer's interrupt: give each request the time
+		// left instead, and spare the timer
 		@Bean
-		RpcRequestFactoryBuilderCustomizer rpcHttpComponentsAttemptTimeouts() {
+		RpcRequestFactoryBuilderCustomizer rpcHttpComponentsAttemptTimeouts(ObjectProvider<AttemptTimer> timer) {
 			return (builder, properties) -> {
 				if (builder instanceof HttpComponentsClientHttpRequestFactoryBuilder httpComponents) {
+					timer.ifAvailable((attemptTimer) -> attemptTimer.setInterrupting(false));
 					return httpComponents.withCustomizer(
 							(factory) -> HttpComponentsAttemptTimeouts.apply(factory, properties.getReadTimeout()));
 				}

@@ -30,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.ClientInterceptorChain;
-import dev.resilientrpc.client.IdempotencyKeys;
 import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcMethodMetadata;
@@ -81,9 +80,13 @@ public class RetryPipelineBenchmark {
 
 	private RpcClient pipelineWithDeadline;
 
+	private RpcClient pipelineWithDeadlineTimedByTransport;
+
 	private Supplier<@Nullable Object> resilience4j;
 
 	private AttemptTimer timer;
+
+	private AttemptTimer unusedTimer;
 
 	private ClientCall current;
 
@@ -107,8 +110,12 @@ public class RetryPipelineBenchmark {
 		InstanceSelector selector = new FixedSelector();
 		this.bare = new RpcClient(List.of(selector), transport);
 		this.timer = new AttemptTimer();
-		this.pipeline = pipeline(transport, selector, null);
-		this.pipelineWithDeadline = pipeline(transport, selector, Duration.ofSeconds(10));
+		this.unusedTimer = new AttemptTimer();
+		this.unusedTimer.setInterrupting(false);
+		this.pipeline = pipeline(transport, selector, null, this.timer);
+		this.pipelineWithDeadline = pipeline(transport, selector, Duration.ofSeconds(10), this.timer);
+		this.pipelineWithDeadlineTimedByTransport = pipeline(transport, selector, Duration.ofSeconds(10),
+				this.unusedTimer);
 		CircuitBreaker breaker = CircuitBreaker.ofDefaults("svc@127.0.0.1:8080");
 		Retry retry = Retry.ofDefaults("svc");
 		Bulkhead bulkhead = Bulkhead.ofDefaults("svc");
@@ -118,14 +125,15 @@ public class RetryPipelineBenchmark {
 				Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)));
 	}
 
-	private RpcClient pipeline(RpcTransport transport, InstanceSelector selector, @Nullable Duration timeout) {
+	private RpcClient pipeline(RpcTransport transport, InstanceSelector selector, @Nullable Duration timeout,
+			AttemptTimer timer) {
 		RpcRetryPolicy policy = RpcRetryPolicy.builder(RpcRetryPolicy.DEFAULT).timeout(timeout).build();
 		RpcMethodSettingsResolver methods = RpcMethodSettingsResolver.of(Map.of(RpcRetryPolicy.DEFAULT, policy));
 		RetryBudgets budgets = new RetryBudgets((service) -> new RetryBudget(10, 0.1));
 		List<ClientInterceptor> interceptors = List.of(new FallbackInterceptor(methods),
 				new DeadlineInterceptor(methods, Ticker.SYSTEM),
 				new BulkheadInterceptor(BulkheadRegistry.ofDefaults()),
-				new RetryInterceptor(methods, budgets, Sleeper.THREAD, Ticker.SYSTEM, this.timer,
+				new RetryInterceptor(methods, budgets, Sleeper.THREAD, Ticker.SYSTEM, timer,
 						ResilienceListener.NONE),
 				selector,
 				new CircuitBreakerInterceptor(
@@ -136,10 +144,12 @@ public class RetryPipelineBenchmark {
 	@TearDown
 	public void tearDown() {
 		this.timer.close();
+		this.unusedTimer.close();
 	}
 
 	private ClientCall newCall() {
-		return new ClientCall(this.method, ARGUMENTS, IdempotencyKeys.next());
+		// a constant key: making keys is the proxy's cost, the same with or without the pipeline
+		return new ClientCall(this.method, ARGUMENTS, "5f0c8c4e-8d5b-4c43-9a3e-2f1d6f9b7a10");
 	}
 
 	/**
@@ -168,6 +178,16 @@ public class RetryPipelineBenchmark {
 	@Benchmark
 	public @Nullable Object pipelineWithDeadline() {
 		return this.pipelineWithDeadline.execute(newCall());
+	}
+
+	/**
+	 * The same with a 10s deadline on a transport that times each request itself (Apache
+	 * HttpClient 5): no attempt timer is scheduled.
+	 * @return the result
+	 */
+	@Benchmark
+	public @Nullable Object pipelineWithDeadlineTimedByTransport() {
+		return this.pipelineWithDeadlineTimedByTransport.execute(newCall());
 	}
 
 	/**
