@@ -84,6 +84,9 @@ public final class RetryInterceptor implements ClientInterceptor {
 		RpcMethodSettings settings = this.methods.settingsFor(call);
 		CallRetry retry = new CallRetry(call, chain, settings, this.budgets.forService(call.getService()),
 				(Deadline) call.getAttribute(Deadline.ATTRIBUTE));
+		if (this.listener == ResilienceListener.NONE) {
+			return (settings.policy().getMaxAttempts() == 1) ? retry.attempt() : retry.run();
+		}
 		long start = this.ticker.nanoTime();
 		try {
 			Object result = (settings.policy().getMaxAttempts() == 1) ? retry.attempt() : retry.run();

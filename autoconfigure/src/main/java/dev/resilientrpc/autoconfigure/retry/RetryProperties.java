@@ -226,7 +226,7 @@ public class RetryProperties {
 		/**
 		 * Part of a token that each successful attempt puts back, greater than 0 and at most 1.
 		 */
-		private double tokenRatio = 0.1;
+		private double tokenRatio = 0.2;
 
 		/**
 		 * Budgets of single services, by service name; unset values come from the values above.

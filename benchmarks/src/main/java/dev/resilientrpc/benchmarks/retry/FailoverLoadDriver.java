@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,13 +58,16 @@ public final class FailoverLoadDriver {
 	}
 
 	public static void main(String[] args) throws Exception {
+		// the JDK's HTTP server writes headers and body apart: without this, Nagle's algorithm and
+		// delayed ACKs add 40ms to most calls on loopback
+		System.setProperty("sun.net.httpserver.nodelay", "true");
 		int calls = (args.length > 0) ? Integer.parseInt(args[0]) : 3000;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 8;
 		List<Instance> instances = List.of(new Instance(), new Instance(), new Instance());
 		String list = String.join(",", instances.stream().map((instance) -> "http://127.0.0.1:" + instance.port()).toList());
 		System.out.printf(Locale.ROOT, "%d calls per phase on %d threads; instances %s%n", calls, threads, list);
-		System.out.printf(Locale.ROOT, "%-34s %-28s %9s %14s %9s %9s%n", "phase", "client", "success", "attempts/call",
-				"p50 ms", "p99 ms");
+		System.out.printf(Locale.ROOT, "%-34s %-28s %9s %14s %9s %9s  %s%n", "phase", "client", "success",
+				"attempts/call", "p50 ms", "p99 ms", "failures");
 		try (ConfigurableApplicationContext ours = client(list, true);
 				ConfigurableApplicationContext plain = client(list, false)) {
 			EchoClient oursClient = ours.getBean(EchoClient.class);
@@ -71,6 +76,10 @@ public final class FailoverLoadDriver {
 			// warm both clients and the servers
 			run("warm-up", "", instances, 500, threads, oursClient::echo, false);
 			run("warm-up", "", instances, 500, threads, plainClient::echo, false);
+
+			run("no failures", "resilient-rpc defaults", instances, calls, threads, oursClient::echo, true);
+			run("no failures", "Resilience4j Retry defaults", instances, calls, threads,
+					(id) -> retry.executeSupplier(() -> plainClient.echo(id)), true);
 
 			instances.get(2).failureRate = 0.3;
 			run("30% failures on 1 of 3 instances", "resilient-rpc defaults", instances, calls, threads, oursClient::echo,
@@ -105,6 +114,7 @@ public final class FailoverLoadDriver {
 		long[] latencies = new long[calls];
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger successes = new AtomicInteger();
+		Map<String, AtomicInteger> failures = new ConcurrentSkipListMap<>();
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
 			List<Future<?>> workers = new ArrayList<>();
@@ -117,7 +127,8 @@ public final class FailoverLoadDriver {
 							successes.incrementAndGet();
 						}
 						catch (RuntimeException ex) {
-							// counted as a failure
+							failures.computeIfAbsent(ex.getClass().getSimpleName(), (key) -> new AtomicInteger())
+								.incrementAndGet();
 						}
 						latencies[i] = System.nanoTime() - start;
 					}
@@ -133,9 +144,9 @@ public final class FailoverLoadDriver {
 		long requests = instances.stream().mapToLong((instance) -> instance.requests.get()).sum() - requestsBefore;
 		Arrays.sort(latencies);
 		if (print) {
-			System.out.printf(Locale.ROOT, "%-34s %-28s %8.2f%% %14.3f %9.1f %9.1f%n", phase, client,
+			System.out.printf(Locale.ROOT, "%-34s %-28s %8.2f%% %14.3f %9.1f %9.1f  %s%n", phase, client,
 					100.0 * successes.get() / calls, (double) requests / calls, latencies[calls / 2] / 1e6,
-					latencies[(int) Math.ceil(calls * 0.99) - 1] / 1e6);
+					latencies[(int) Math.ceil(calls * 0.99) - 1] / 1e6, failures);
 		}
 	}
 
