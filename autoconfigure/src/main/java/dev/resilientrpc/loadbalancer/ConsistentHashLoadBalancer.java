@@ -22,6 +22,7 @@ import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.NoAvailableInstanceException;
+import dev.resilientrpc.client.RpcRemoteException;
 import dev.resilientrpc.client.RpcTransportException;
 import dev.resilientrpc.client.ServiceInstance;
 import dev.resilientrpc.client.ServiceInstanceSupplier;
@@ -119,13 +120,18 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 			call.setTarget(lease.instance());
 			try {
 				Object result = chain.proceed(call);
-				lease.state.succeeded();
+				answered(lease.state);
 				return result;
 			}
 			catch (RpcTransportException ex) {
 				if (!ex.mayHaveBeenSent()) {
 					coolDown(lease.state);
 				}
+				throw ex;
+			}
+			catch (RpcRemoteException ex) {
+				// a JSON-RPC error: the instance is reachable
+				answered(lease.state);
 				throw ex;
 			}
 		}
@@ -320,12 +326,21 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		return (int) Math.min(Integer.MAX_VALUE - 1, Math.ceil(this.loadFactor * total * ring.weightShare(index)));
 	}
 
-	private void coolDown(InstanceState state) {
-		long until = this.clock.millis() + this.coolDownMillis;
-		if (!state.isCoolingDown(this.clock.millis()) && logger.isInfoEnabled()) {
-			logger.info("Passing over " + state.instance + " for " + this.coolDownMillis + "ms: it refused a connection");
+	private void answered(InstanceState state) {
+		if (state.succeeded() && logger.isInfoEnabled()) {
+			logger.info(state.instance + " answers again: taking it back");
 		}
-		state.coolDownUntil(Math.max(until, 1));
+	}
+
+	private void coolDown(InstanceState state) {
+		long now = this.clock.millis();
+		boolean first = !state.mayBeCoolingDown();
+		state.coolDownUntil(Math.max(now + this.coolDownMillis, 1));
+		// one line per outage, not per refused call: success clears the mark
+		if (first && logger.isInfoEnabled()) {
+			logger.info("Passing over " + state.instance + " for " + this.coolDownMillis
+					+ "ms after each refused connection until it answers again");
+		}
 	}
 
 	/**

@@ -75,18 +75,20 @@ final class InstanceState {
 		return this.coolingDownUntil != 0;
 	}
 
-	long coolingDownUntil() {
-		return this.coolingDownUntil;
-	}
-
 	void coolDownUntil(long until) {
 		this.coolingDownUntil = until;
 	}
 
-	void succeeded() {
+	/**
+	 * Record a successful attempt, which ends any cool-down at once.
+	 * @return whether the instance had been marked for refusing a connection
+	 */
+	boolean succeeded() {
 		if (this.coolingDownUntil != 0) {
 			this.coolingDownUntil = 0;
+			return true;
 		}
+		return false;
 	}
 
 	boolean healthCheckFailed() {
