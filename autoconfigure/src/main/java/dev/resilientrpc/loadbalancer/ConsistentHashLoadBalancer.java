@@ -54,10 +54,11 @@ import org.springframework.util.Assert;
  * "Consistent Hashing with Bounded Loads", SODA 2018), an instance takes a new call only while
  * its calls in flight are fewer than {@code ceil(c × m × w)}, where {@code m} counts the
  * service's calls in flight including the new one and {@code w} is the instance's share of the
- * total weight; a full instance is passed over like an unavailable one. The bound is at least 1
- * and at least the average plus one, so when loads are even, or low, every key stays with its
- * owner; only a hot spot spills over to the next instances. The check and the increment are one
- * atomic step per instance, so concurrent calls never exceed the bound they computed.
+ * total weight; a full instance is passed over like an unavailable one. The bound is never
+ * below 1, and an instance whose load is at or below its fair share always has room, so when
+ * loads are even, or low, every key stays with its owner; only a hot spot spills over to the
+ * next instances. The check and the increment are one atomic step per instance, so concurrent
+ * calls never exceed the bound they computed.
  *
  * <h2>Membership</h2> Instances come from a {@link ServiceInstanceSupplier}, asked on every
  * call. It should return the same list object while membership is unchanged: a different

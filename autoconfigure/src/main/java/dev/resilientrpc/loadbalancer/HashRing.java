@@ -25,7 +25,8 @@ import dev.resilientrpc.client.ServiceInstance;
  * first owns it, so the outcome does not depend on the order in which instances are listed.
  *
  * <p>Points and owners are kept in two sorted primitive arrays; a lookup is one hash and one
- * binary search, and allocates nothing. A ring never changes after it is built: a membership
+ * binary search, narrowed by a table of where each slice of the hash space starts, and
+ * allocates nothing. A ring never changes after it is built: a membership
  * change builds a new ring, which callers swap in atomically.
  */
 public final class HashRing {
@@ -49,6 +50,12 @@ public final class HashRing {
 
 	private final int[] owners;
 
+	/** Index of the first point of each bucket of the hash space, plus the number of points. */
+	private final int[] buckets;
+
+	/** Shift that turns a position into its bucket. */
+	private final int bucketShift;
+
 	private final int[] homes;
 
 	private final double[] shares;
@@ -65,6 +72,9 @@ public final class HashRing {
 		this.points = points;
 		this.owners = owners;
 		this.homes = homes;
+		int bits = (points.length > 1) ? 31 - Integer.numberOfLeadingZeros(points.length) : 1;
+		this.bucketShift = 64 - bits;
+		this.buckets = buckets(points, bits);
 		this.indexes = new HashMap<>(instances.size() * 2);
 		for (int i = 0; i < instances.size(); i++) {
 			this.indexes.put(instances.get(i), i);
@@ -202,14 +212,13 @@ public final class HashRing {
 	 */
 	public int pointIndex(long hash) {
 		long[] points = this.points;
-		int high = points.length - 1;
-		if (high < 0) {
+		if (points.length == 0) {
 			throw new IllegalStateException("The ring is empty");
 		}
-		if (points[high] < hash) {
-			return 0;
-		}
-		int low = 0;
+		// the bucket of the position bounds the search to about one or two points
+		int bucket = (int) ((hash ^ Long.MIN_VALUE) >>> this.bucketShift);
+		int low = this.buckets[bucket];
+		int high = this.buckets[bucket + 1];
 		while (low < high) {
 			int middle = (low + high) >>> 1;
 			if (points[middle] < hash) {
@@ -219,7 +228,7 @@ public final class HashRing {
 				high = middle;
 			}
 		}
-		return low;
+		return (low < points.length) ? low : 0;
 	}
 
 	/**
@@ -417,6 +426,27 @@ public final class HashRing {
 			buffer = swap;
 		}
 		return order;
+	}
+
+	/**
+	 * Split the hash space into {@code 2^bits} equal buckets (in the signed order of the points)
+	 * and record where each bucket's points begin, so that a lookup binary-searches one bucket
+	 * instead of the whole ring: about one point per bucket, so one or two cache misses per
+	 * lookup however large the ring.
+	 */
+	private static int[] buckets(long[] points, int bits) {
+		int count = 1 << bits;
+		int[] starts = new int[count + 1];
+		int shift = 64 - bits;
+		int j = 0;
+		for (int bucket = 0; bucket < count; bucket++) {
+			while (j < points.length && (int) ((points[j] ^ Long.MIN_VALUE) >>> shift) < bucket) {
+				j++;
+			}
+			starts[bucket] = j;
+		}
+		starts[count] = points.length;
+		return starts;
 	}
 
 	private static double[] shares(long[] points, int[] owners, int instances) {

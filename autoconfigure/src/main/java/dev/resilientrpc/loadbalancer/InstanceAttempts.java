@@ -22,7 +22,10 @@ public final class InstanceAttempts {
 
 	private final long position;
 
-	private final List<InstanceState> tried = new ArrayList<>(2);
+	private @Nullable InstanceState first;
+
+	/** Attempts after the first; most calls never need it. */
+	private @Nullable List<InstanceState> retries;
 
 	InstanceAttempts(long position) {
 		this.position = position;
@@ -42,9 +45,14 @@ public final class InstanceAttempts {
 	 * @return the instances
 	 */
 	public List<ServiceInstance> tried() {
-		List<ServiceInstance> instances = new ArrayList<>(this.tried.size());
-		for (InstanceState state : this.tried) {
-			instances.add(state.instance);
+		List<ServiceInstance> instances = new ArrayList<>();
+		if (this.first != null) {
+			instances.add(this.first.instance);
+		}
+		if (this.retries != null) {
+			for (InstanceState state : this.retries) {
+				instances.add(state.instance);
+			}
 		}
 		return instances;
 	}
@@ -55,24 +63,32 @@ public final class InstanceAttempts {
 	}
 
 	boolean isEmpty() {
-		return this.tried.isEmpty();
+		return this.first == null;
 	}
 
 	boolean contains(InstanceState state) {
-		for (int i = 0; i < this.tried.size(); i++) {
-			if (this.tried.get(i) == state) {
-				return true;
-			}
+		if (this.first == state) {
+			return true;
 		}
-		return false;
+		return this.retries != null && this.retries.contains(state);
 	}
 
 	@Nullable InstanceState last() {
-		return this.tried.isEmpty() ? null : this.tried.get(this.tried.size() - 1);
+		if (this.retries != null) {
+			return this.retries.get(this.retries.size() - 1);
+		}
+		return this.first;
 	}
 
 	void add(InstanceState state) {
-		this.tried.add(state);
+		if (this.first == null) {
+			this.first = state;
+			return;
+		}
+		if (this.retries == null) {
+			this.retries = new ArrayList<>(4);
+		}
+		this.retries.add(state);
 	}
 
 	@Override

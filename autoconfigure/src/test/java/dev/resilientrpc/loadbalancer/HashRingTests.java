@@ -100,6 +100,29 @@ class HashRingTests {
 	}
 
 	@Test
+	void pointIndexIsTheFirstPointAtOrAfterThePositionForRingsOfEverySize() {
+		Random random = new Random(3);
+		for (int size = 1; size <= 40; size++) {
+			HashRing ring = HashRing.of(instances(size), 1 + size % 4);
+			List<Long> probes = new ArrayList<>(List.of(Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L));
+			for (int j = 0; j < ring.pointCount(); j++) {
+				probes.addAll(List.of(ring.point(j), ring.point(j) - 1, ring.point(j) + 1));
+			}
+			for (int i = 0; i < 200; i++) {
+				probes.add(random.nextLong());
+			}
+			for (long probe : probes) {
+				int expected = 0;
+				while (expected < ring.pointCount() && ring.point(expected) < probe) {
+					expected++;
+				}
+				assertThat(ring.pointIndex(probe)).as("ring of %s, position %s", size, probe)
+					.isEqualTo((expected < ring.pointCount()) ? expected : 0);
+			}
+		}
+	}
+
+	@Test
 	void keysAreSpreadWithinStatisticalBoundsWith160VirtualNodes() {
 		HashRing ring = HashRing.of(instances(10), 160);
 		int[] counts = new int[10];
