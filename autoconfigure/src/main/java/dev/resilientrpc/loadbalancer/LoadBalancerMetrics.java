@@ -21,7 +21,7 @@ import dev.resilientrpc.loadbalancer.ServiceRing.Snapshot;
  * <li>{@code resilientrpc.loadbalancer.ring.share}: fraction of the hash space it owns;</li>
  * <li>{@code resilientrpc.loadbalancer.available}: 1 if it takes calls, 0 if it is passed
  * over;</li>
- * <li>{@code resilientrpc.loadbalancer.failovers} (per service): calls sent to an instance other
+ * <li>{@code resilientrpc.loadbalancer.failovers} (per service): attempts sent to an instance other
  * than their key's owner.</li>
  * </ul>
  * The instance gauges follow membership: they are replaced whenever a ring is.
@@ -56,7 +56,7 @@ public class LoadBalancerMetrics implements MeterBinder {
 			return;
 		}
 		FunctionCounter.builder("resilientrpc.loadbalancer.failovers", serviceRing.failovers, (adder) -> adder.sum())
-			.description("Calls sent to an instance other than the owner of their key")
+			.description("Attempts sent to an instance other than the owner of their key")
 			.tag("service", service)
 			.register(registry);
 		Gauges serviceGauges = services.computeIfAbsent(service, (name) -> new Gauges(registry));

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param virtualNodes points per unit of weight
  * @param loadFactor the bounded-loads factor, or {@code null} if loads are not bounded
  * @param inFlight the service's calls in flight
- * @param failovers how many calls went to an instance other than the owner of their key
+ * @param failovers how many attempts went to an instance other than the owner of their key
  * @param instances the members, in the order they were listed
  */
 public record ServiceStatus(String service, long ringVersion, int virtualNodes, @Nullable Double loadFactor,

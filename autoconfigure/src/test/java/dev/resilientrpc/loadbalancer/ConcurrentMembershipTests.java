@@ -41,7 +41,7 @@ class ConcurrentMembershipTests {
 	void ringsOfAThousandInstancesAreSwappedWithoutStoppingLookups() throws Exception {
 		List<ServiceInstance> first = instances(1_000);
 		List<ServiceInstance> second = new ArrayList<>(first.subList(0, 990));
-		run(first, second, 20);
+		run(first, second, 6);
 	}
 
 	private void run(List<ServiceInstance> first, List<ServiceInstance> second, int swaps) throws Exception {

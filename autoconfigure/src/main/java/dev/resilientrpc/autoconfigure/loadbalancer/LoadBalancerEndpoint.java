@@ -83,7 +83,7 @@ public class LoadBalancerEndpoint {
 	 * @param virtualNodes points per unit of weight
 	 * @param loadFactor the bounded-loads factor, or {@code null} if loads are not bounded
 	 * @param inFlight the service's calls in flight
-	 * @param failovers calls sent to an instance other than their key's owner
+	 * @param failovers attempts sent to an instance other than their key's owner
 	 * @param instances the members
 	 */
 	public record ServiceDescriptor(long ringVersion, int virtualNodes, @Nullable Double loadFactor, int inFlight,

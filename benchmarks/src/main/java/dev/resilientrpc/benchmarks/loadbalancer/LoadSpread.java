@@ -33,6 +33,25 @@ public final class LoadSpread {
 		keys();
 		clusters();
 		calls();
+		builds();
+	}
+
+	/** How long the thread that rebuilds a ring spends on it (callers go on with the old one). */
+	private static void builds() {
+		System.out.println();
+		for (int n : new int[] { 10, 100, 1_000 }) {
+			List<ServiceInstance> members = RingLookupBenchmark.instances(n);
+			for (int i = 0; i < 5; i++) {
+				HashRing.of(members, 160);
+			}
+			int rounds = 20;
+			long start = System.nanoTime();
+			for (int i = 0; i < rounds; i++) {
+				HashRing.of(members, 160);
+			}
+			System.out.printf("Building a ring of %d instances x 160 virtual nodes: %.2f ms%n", n,
+					(System.nanoTime() - start) / 1e6 / rounds);
+		}
 	}
 
 	/** Uniform keys on one cluster: spread and movement, ours beside the TreeMap + MD5 ring. */
