@@ -35,4 +35,13 @@ public @interface ResilientRpc {
 	 */
 	String service() default "";
 
+	/**
+	 * SpEL expression over the method's arguments that gives the routing key, such as
+	 * {@code "#order.id"} ({@code #p0}, {@code #a0} and {@code #root[0]} name the first
+	 * argument). Its string form routes the call like a {@link RoutingKey @RoutingKey} argument,
+	 * which a method with a key expression must not have. Ignored on an interface.
+	 * @return the key expression, or empty for none
+	 */
+	String key() default "";
+
 }
