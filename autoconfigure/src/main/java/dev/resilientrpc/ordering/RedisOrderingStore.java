@@ -1,0 +1,318 @@
+package dev.resilientrpc.ordering;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * An {@link OrderingStore} in Redis, shared by all instances, so that an instance that takes
+ * over an ordering key after a failover knows its high-water mark and the outcomes of its calls.
+ * Each of {@link #begin} and {@link #end} is one Lua script, that is one round trip, atomic.
+ *
+ * <p>Layout, for key prefix {@code p} ({@code resilient-rpc:} by default); the ordering key
+ * {@code ok} and the idempotency key {@code ik} are written with {@code %}, <code>{</code> and
+ * <code>}</code> percent-encoded, so that the hash tag is always exactly the key:
+ * <ul>
+ * <li><code>p{ok}:hw</code>: string, the key's high-water mark, a timestamp zero-padded to 19
+ * digits (so that Lua compares it without losing precision); expires after the watermark TTL
+ * without admissions;</li>
+ * <li><code>p{ok}:lock</code>: string, the timestamp of the call executing on the key; expires
+ * after the lock lease should its instance die before unlocking;</li>
+ * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code out} (the encoded
+ * outcome, absent while in flight), the record of an ordered call, in the same Cluster slot
+ * as its key's high-water mark and lock;</li>
+ * <li><code>p{ik}:idem</code>: the same hash for a call without an ordering key.</li>
+ * </ul>
+ * Records expire after the record TTL, in flight or not: a call whose instance died while
+ * executing it is never executed again while its record lives.
+ *
+ * <p>If unlocking a key fails, this store remembers the lock and removes it in the next
+ * {@code begin} of the key, rather than shedding the key's calls until the lease runs out.
+ */
+public final class RedisOrderingStore implements OrderingStore {
+
+	static final String BEGIN_SCRIPT = """
+			local function above(a, b)
+			  local x, y = tonumber(string.sub(a, 1, 10)), tonumber(string.sub(b, 1, 10))
+			  if x ~= y then return x > y end
+			  return tonumber(string.sub(a, 11)) > tonumber(string.sub(b, 11))
+			end
+			local function judge(record, fp)
+			  local r = redis.call('HMGET', record, 'fp', 'out')
+			  if not r[1] then return nil end
+			  if r[1] ~= fp then return {'reused'} end
+			  if r[2] then return {'replay', r[2]} end
+			  return {'in-flight'}
+			end
+			local function claim(record, fp, ttl)
+			  redis.call('HSET', record, 'fp', fp)
+			  redis.call('PEXPIRE', record, ttl)
+			end
+			if ARGV[1] == 'u' then
+			  -- KEYS: record; ARGV: mode, fingerprint, record TTL
+			  local known = judge(KEYS[1], ARGV[2])
+			  if known then return known end
+			  claim(KEYS[1], ARGV[2], ARGV[3])
+			  return {'admitted'}
+			end
+			-- KEYS: high-water mark, lock[, record]
+			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL, lock to clear
+			if ARGV[9] ~= '' and redis.call('GET', KEYS[2]) == ARGV[9] then
+			  redis.call('DEL', KEYS[2])
+			end
+			local record = KEYS[3]
+			if record then
+			  local known = judge(record, ARGV[3])
+			  if known then return known end
+			end
+			local hw = redis.call('GET', KEYS[1])
+			if hw and not above(ARGV[2], hw) then
+			  if record and ARGV[5] == 'ignore' then
+			    redis.call('HSET', record, 'fp', ARGV[3], 'out', ARGV[6])
+			    redis.call('PEXPIRE', record, ARGV[4])
+			  end
+			  return {'stale', hw}
+			end
+			local running = redis.call('GET', KEYS[2])
+			if running then return {'busy', running} end
+			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
+			redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[7])
+			if record then claim(record, ARGV[3], ARGV[4]) end
+			return {'admitted'}
+			""";
+
+	static final String END_SCRIPT = """
+			-- KEYS: [lock,] record?; ARGV: mode, timestamp, fingerprint, outcome ('' if not executed), record TTL
+			local record
+			if ARGV[1] == 'u' then
+			  record = KEYS[1]
+			else
+			  if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) end
+			  record = KEYS[2]
+			end
+			if record then
+			  local r = redis.call('HMGET', record, 'fp', 'out')
+			  if r[1] == ARGV[3] and not r[2] then
+			    if ARGV[4] == '' then
+			      redis.call('DEL', record)
+			    else
+			      redis.call('HSET', record, 'out', ARGV[4])
+			      redis.call('PEXPIRE', record, ARGV[5])
+			    end
+			  end
+			end
+			return 1
+			""";
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> BEGIN = new DefaultRedisScript<>(BEGIN_SCRIPT, List.class);
+
+	private static final RedisScript<Long> END = new DefaultRedisScript<>(END_SCRIPT, Long.class);
+
+	private static final int TIMESTAMP_DIGITS = 19;
+
+	private final StringRedisTemplate redis;
+
+	private final String prefix;
+
+	private final String recordTtlMillis;
+
+	private final Duration watermarkTtl;
+
+	private final String watermarkTtlMillis;
+
+	private final String leaseMillis;
+
+	private final ConcurrentHashMap<String, String> locksToClear = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a store.
+	 * @param redis the template to run the scripts with
+	 * @param keyPrefix the prefix of every key, without <code>{</code> or <code>}</code>
+	 * @param recordTtl how long an idempotency record is kept
+	 * @param watermarkTtl how long the high-water mark of a key without admissions is kept
+	 * @param lease how long a key stays locked by a call whose instance died before unlocking
+	 * it; longer than any call runs
+	 */
+	public RedisOrderingStore(StringRedisTemplate redis, String keyPrefix, Duration recordTtl, Duration watermarkTtl,
+			Duration lease) {
+		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("keyPrefix: '" + keyPrefix + "' (expected: no '{' or '}')");
+		}
+		requirePositive("recordTtl", recordTtl);
+		requirePositive("watermarkTtl", watermarkTtl);
+		requirePositive("lease", lease);
+		this.redis = redis;
+		this.prefix = keyPrefix;
+		this.recordTtlMillis = Long.toString(recordTtl.toMillis());
+		this.watermarkTtl = watermarkTtl;
+		this.watermarkTtlMillis = Long.toString(watermarkTtl.toMillis());
+		this.leaseMillis = Long.toString(lease.toMillis());
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.toMillis() <= 0) {
+			throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1ms)");
+		}
+	}
+
+	@Override
+	public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+		List<?> reply;
+		if (slot == null) {
+			if (claim == null) {
+				throw new IllegalArgumentException("Neither an ordering slot nor an idempotency claim");
+			}
+			reply = run(BEGIN, List.of(recordKey(null, claim.key())), "u", claim.fingerprint(), this.recordTtlMillis);
+		}
+		else {
+			String tag = encode(slot.key());
+			List<String> keys = (claim != null)
+					? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
+					: List.of(watermarkKey(tag), lockKey(tag));
+			String lockToClear = this.locksToClear.remove(slot.key());
+			try {
+				reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
+						this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
+						StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis,
+						(lockToClear != null) ? lockToClear : "");
+			}
+			catch (OrderingStoreException ex) {
+				if (lockToClear != null) {
+					this.locksToClear.putIfAbsent(slot.key(), lockToClear);
+				}
+				throw ex;
+			}
+		}
+		return admission(reply);
+	}
+
+	private static Admission admission(@Nullable List<?> reply) {
+		if (reply == null || reply.isEmpty()) {
+			throw new IllegalStateException("Unexpected reply from the begin script: " + reply);
+		}
+		String decision = String.valueOf(reply.get(0));
+		return switch (decision) {
+			case "admitted" -> Admission.admitted();
+			case "stale" -> Admission.stale(Long.parseLong(String.valueOf(reply.get(1))));
+			case "busy" -> Admission.busy(Long.parseLong(String.valueOf(reply.get(1))));
+			case "replay" -> Admission.replay(StoredOutcome.decode(String.valueOf(reply.get(1))));
+			case "in-flight" -> Admission.inFlight();
+			case "reused" -> Admission.keyReused();
+			default -> throw new IllegalStateException("Unexpected reply from the begin script: " + reply);
+		};
+	}
+
+	@Override
+	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, @Nullable StoredOutcome outcome) {
+		String encodedOutcome = (outcome != null) ? outcome.encode() : "";
+		if (slot == null) {
+			if (claim != null) {
+				run(END, List.of(recordKey(null, claim.key())), "u", "", claim.fingerprint(), encodedOutcome,
+						this.recordTtlMillis);
+			}
+			return;
+		}
+		String tag = encode(slot.key());
+		List<String> keys = (claim != null) ? List.of(lockKey(tag), orderedRecordKey(tag, claim.key()))
+				: List.of(lockKey(tag));
+		String timestamp = pad(slot.timestamp());
+		try {
+			run(END, keys, "o", timestamp, (claim != null) ? claim.fingerprint() : "", encodedOutcome,
+					this.recordTtlMillis);
+		}
+		catch (OrderingStoreException ex) {
+			this.locksToClear.put(slot.key(), timestamp);
+			throw ex;
+		}
+	}
+
+	@Override
+	public OptionalLong findHighWaterMark(String orderingKey) {
+		String value;
+		try {
+			value = this.redis.opsForValue().get(watermarkKey(encode(orderingKey)));
+		}
+		catch (RuntimeException ex) {
+			throw new OrderingStoreException("Could not read the high-water mark of '" + orderingKey + "'", ex);
+		}
+		return (value != null) ? OptionalLong.of(Long.parseLong(value)) : OptionalLong.empty();
+	}
+
+	@Override
+	public Duration getWatermarkTtl() {
+		return this.watermarkTtl;
+	}
+
+	private <T> @Nullable T run(RedisScript<T> script, List<String> keys, Object... args) {
+		try {
+			return this.redis.execute(script, keys, args);
+		}
+		catch (RuntimeException ex) {
+			throw new OrderingStoreException("Redis did not answer: " + ex.getMessage(), ex);
+		}
+	}
+
+	String watermarkKey(String tag) {
+		return this.prefix + "{" + tag + "}:hw";
+	}
+
+	String lockKey(String tag) {
+		return this.prefix + "{" + tag + "}:lock";
+	}
+
+	String orderedRecordKey(String tag, String idempotencyKey) {
+		return this.prefix + "{" + tag + "}:idem:" + encode(idempotencyKey);
+	}
+
+	String recordKey(@Nullable String orderingKey, String idempotencyKey) {
+		return (orderingKey != null) ? orderedRecordKey(encode(orderingKey), idempotencyKey)
+				: this.prefix + "{" + encode(idempotencyKey) + "}:idem";
+	}
+
+	/**
+	 * Percent-encode the characters that would change which part of a Redis key is its hash
+	 * tag, and the escape character itself, so that distinct keys stay distinct.
+	 */
+	static String encode(String key) {
+		int length = key.length();
+		int i = 0;
+		while (i < length) {
+			char c = key.charAt(i);
+			if (c == '{' || c == '}' || c == '%') {
+				break;
+			}
+			i++;
+		}
+		if (i == length) {
+			return key;
+		}
+		StringBuilder encoded = new StringBuilder(length + 8).append(key, 0, i);
+		for (; i < length; i++) {
+			char c = key.charAt(i);
+			switch (c) {
+				case '{' -> encoded.append("%7B");
+				case '}' -> encoded.append("%7D");
+				case '%' -> encoded.append("%25");
+				default -> encoded.append(c);
+			}
+		}
+		return encoded.toString();
+	}
+
+	static String pad(long timestamp) {
+		String digits = Long.toString(timestamp);
+		if (digits.length() >= TIMESTAMP_DIGITS) {
+			return digits;
+		}
+		return "0".repeat(TIMESTAMP_DIGITS - digits.length()) + digits;
+	}
+
+}
