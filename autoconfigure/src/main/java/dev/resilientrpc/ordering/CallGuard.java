@@ -239,19 +239,20 @@ final class CallGuard {
 			result = chain.proceed(call);
 		}
 		catch (Throwable ex) {
-			end(call, slot, claim, (claim != null) ? outcome(call, ex) : null);
+			boolean executed = call.isInvoked();
+			end(call, slot, claim, executed, (claim != null && executed) ? outcome(call, ex) : null);
 			throw ex;
 		}
-		end(call, slot, claim, (claim != null) ? outcome(call, result) : null);
+		end(call, slot, claim, true, (claim != null) ? outcome(call, result) : null);
 		return result;
 	}
 
 	private void end(ServerCall call, @Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim,
-			@Nullable StoredOutcome outcome) {
+			boolean executed, @Nullable StoredOutcome outcome) {
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			this.store.end(slot, claim, outcome);
+			this.store.end(slot, claim, executed, outcome);
 			success = true;
 		}
 		catch (OrderingStoreException ex) {
@@ -334,16 +335,12 @@ final class CallGuard {
 	}
 
 	/**
-	 * The outcome of a call that threw.
+	 * The outcome of a call whose method threw.
 	 * @param call the call
 	 * @param failure what it threw
-	 * @return the error the server answers with, or {@code null} if the call was refused
-	 * before its method ran, so that a retry may run it
+	 * @return the error the server answers with
 	 */
-	@Nullable StoredOutcome outcome(ServerCall call, Throwable failure) {
-		if (!call.isInvoked()) {
-			return null;
-		}
+	StoredOutcome outcome(ServerCall call, Throwable failure) {
 		return error((failure instanceof RpcErrorException rpcError) ? rpcError
 				: JsonRpcServer.applicationError(failure));
 	}

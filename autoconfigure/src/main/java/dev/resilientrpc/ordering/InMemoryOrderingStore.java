@@ -108,6 +108,7 @@ public final class InMemoryOrderingStore implements OrderingStore {
 				return state;
 			}
 			KeyState admitted = (state != null) ? state : new KeyState();
+			admitted.previousHighWaterMark = (state != null) ? state.highWaterMark : -1;
 			admitted.highWaterMark = slot.timestamp();
 			admitted.running = true;
 			admitted.runningTimestamp = slot.timestamp();
@@ -162,32 +163,45 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	}
 
 	@Override
-	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, @Nullable StoredOutcome outcome) {
+	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
+			@Nullable StoredOutcome outcome) {
 		long now = this.clock.millis();
 		if (slot == null) {
 			if (claim != null) {
-				settle(new RecordKey(null, claim.key()), claim, outcome, now);
+				settle(new RecordKey(null, claim.key()), claim, executed, outcome, now);
 			}
 			return;
 		}
 		this.keys.computeIfPresent(slot.key(), (key, state) -> {
-			if (state.running && state.runningTimestamp == slot.timestamp()) {
-				state.running = false;
-			}
 			if (claim != null) {
-				settle(new RecordKey(slot.key(), claim.key()), claim, outcome, now);
+				settle(new RecordKey(slot.key(), claim.key()), claim, executed, outcome, now);
+			}
+			if (!state.running || state.runningTimestamp != slot.timestamp()) {
+				return state;
+			}
+			state.running = false;
+			if (!executed) {
+				// the key was locked since the admission, so nothing else moved the mark meanwhile
+				if (state.previousHighWaterMark < 0) {
+					return null;
+				}
+				state.highWaterMark = state.previousHighWaterMark;
 			}
 			return state;
 		});
 	}
 
-	private void settle(RecordKey recordKey, IdempotencyClaim claim, @Nullable StoredOutcome outcome, long now) {
+	private void settle(RecordKey recordKey, IdempotencyClaim claim, boolean executed, @Nullable StoredOutcome outcome,
+			long now) {
 		this.records.computeIfPresent(recordKey, (key, record) -> {
 			if (!record.fingerprint.equals(claim.fingerprint()) || record.outcome != null) {
 				return record;
 			}
-			if (outcome == null) {
+			if (!executed) {
 				return null;
+			}
+			if (outcome == null) {
+				throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
 			}
 			record.outcome = outcome;
 			record.expiresAt = now + this.recordTtlMillis;
@@ -269,6 +283,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	private static final class KeyState {
 
 		long highWaterMark;
+
+		long previousHighWaterMark;
 
 		boolean running;
 

@@ -35,15 +35,18 @@ public interface OrderingStore {
 	Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim);
 
 	/**
-	 * Finish an admitted call, atomically: unlock its ordering key and record its outcome, or,
-	 * if the outcome is {@code null} because the call never ran, forget the claim so that a
-	 * retry may run it.
+	 * Finish an admitted call, atomically: unlock its ordering key and record its outcome. If
+	 * the call never ran (it was refused further down the chain), its key's high-water mark
+	 * goes back to what it was before the call was admitted, and its claim is forgotten, so
+	 * that a retry may run it.
 	 * @param slot the slot given to {@link #begin}, or {@code null}
 	 * @param claim the claim given to {@link #begin}, or {@code null}
-	 * @param outcome the outcome, or {@code null} if the call did not execute
+	 * @param executed whether the call ran (or was answered as if it had)
+	 * @param outcome the outcome to record; required if the call ran and has a claim
 	 * @throws OrderingStoreException if the store cannot answer
 	 */
-	void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, @Nullable StoredOutcome outcome);
+	void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
+			@Nullable StoredOutcome outcome);
 
 	/**
 	 * Return how long the store remembers the high-water mark of a key no call has been

@@ -23,8 +23,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <li><code>p{ok}:hw</code>: string, the key's high-water mark, a timestamp zero-padded to 19
  * digits (so that Lua compares it without losing precision); expires after the watermark TTL
  * without admissions;</li>
- * <li><code>p{ok}:lock</code>: string, the timestamp of the call executing on the key; expires
- * after the lock lease should its instance die before unlocking;</li>
+ * <li><code>p{ok}:lock</code>: string, the timestamp of the call executing on the key, a colon and
+ * the high-water mark it replaced (restored if the call does not run after all); expires after
+ * the lock lease should its instance die before unlocking;</li>
  * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code out} (the encoded
  * outcome, absent while in flight), the record of an ordered call, in the same Cluster slot
  * as its key's high-water mark and lock;</li>
@@ -64,8 +65,10 @@ public final class RedisOrderingStore implements OrderingStore {
 			end
 			-- KEYS: high-water mark, lock[, record]
 			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL, lock to clear
-			if ARGV[9] ~= '' and redis.call('GET', KEYS[2]) == ARGV[9] then
+			local lock = redis.call('GET', KEYS[2])
+			if lock and ARGV[9] ~= '' and string.sub(lock, 1, 19) == ARGV[9] then
 			  redis.call('DEL', KEYS[2])
+			  lock = false
 			end
 			local record = KEYS[3]
 			if record then
@@ -80,31 +83,43 @@ public final class RedisOrderingStore implements OrderingStore {
 			  end
 			  return {'stale', hw}
 			end
-			local running = redis.call('GET', KEYS[2])
-			if running then return {'busy', running} end
+			if lock then return {'busy', string.sub(lock, 1, 19)} end
 			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
-			redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[7])
+			-- the lock remembers the mark it replaced, to restore it if the call does not run
+			redis.call('SET', KEYS[2], ARGV[2] .. ':' .. (hw or ''), 'PX', ARGV[7])
 			if record then claim(record, ARGV[3], ARGV[4]) end
 			return {'admitted'}
 			""";
 
 	static final String END_SCRIPT = """
-			-- KEYS: [lock,] record?; ARGV: mode, timestamp, fingerprint, outcome ('' if not executed), record TTL
+			-- KEYS: record (mode 'u'), or high-water mark, lock[, record] (mode 'o')
+			-- ARGV: mode, timestamp, fingerprint, executed ('1' or '0'), outcome, record TTL, watermark TTL
 			local record
 			if ARGV[1] == 'u' then
 			  record = KEYS[1]
 			else
-			  if redis.call('GET', KEYS[1]) == ARGV[2] then redis.call('DEL', KEYS[1]) end
-			  record = KEYS[2]
+			  record = KEYS[3]
+			  local lock = redis.call('GET', KEYS[2])
+			  if lock and string.sub(lock, 1, 19) == ARGV[2] then
+			    redis.call('DEL', KEYS[2])
+			    if ARGV[4] == '0' then
+			      local previous = string.sub(lock, 21)
+			      if previous == '' then
+			        redis.call('DEL', KEYS[1])
+			      else
+			        redis.call('SET', KEYS[1], previous, 'PX', ARGV[7])
+			      end
+			    end
+			  end
 			end
 			if record then
 			  local r = redis.call('HMGET', record, 'fp', 'out')
 			  if r[1] == ARGV[3] and not r[2] then
-			    if ARGV[4] == '' then
+			    if ARGV[4] == '0' then
 			      redis.call('DEL', record)
 			    else
-			      redis.call('HSET', record, 'out', ARGV[4])
-			      redis.call('PEXPIRE', record, ARGV[5])
+			      redis.call('HSET', record, 'out', ARGV[5])
+			      redis.call('PEXPIRE', record, ARGV[6])
 			    end
 			  end
 			end
@@ -211,22 +226,28 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	@Override
-	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, @Nullable StoredOutcome outcome) {
+	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
+			@Nullable StoredOutcome outcome) {
+		if (executed && claim != null && outcome == null) {
+			throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
+		}
 		String encodedOutcome = (outcome != null) ? outcome.encode() : "";
+		String ran = executed ? "1" : "0";
 		if (slot == null) {
 			if (claim != null) {
-				run(END, List.of(recordKey(null, claim.key())), "u", "", claim.fingerprint(), encodedOutcome,
-						this.recordTtlMillis);
+				run(END, List.of(recordKey(null, claim.key())), "u", "", claim.fingerprint(), ran, encodedOutcome,
+						this.recordTtlMillis, this.watermarkTtlMillis);
 			}
 			return;
 		}
 		String tag = encode(slot.key());
-		List<String> keys = (claim != null) ? List.of(lockKey(tag), orderedRecordKey(tag, claim.key()))
-				: List.of(lockKey(tag));
+		List<String> keys = (claim != null)
+				? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
+				: List.of(watermarkKey(tag), lockKey(tag));
 		String timestamp = pad(slot.timestamp());
 		try {
-			run(END, keys, "o", timestamp, (claim != null) ? claim.fingerprint() : "", encodedOutcome,
-					this.recordTtlMillis);
+			run(END, keys, "o", timestamp, (claim != null) ? claim.fingerprint() : "", ran, encodedOutcome,
+					this.recordTtlMillis, this.watermarkTtlMillis);
 		}
 		catch (OrderingStoreException ex) {
 			this.locksToClear.put(slot.key(), timestamp);

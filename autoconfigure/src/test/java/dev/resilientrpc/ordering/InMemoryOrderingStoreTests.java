@@ -37,7 +37,7 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 	void recordsExpireAfterTheirTtl() {
 		IdempotencyClaim claim = new IdempotencyClaim("idem", "fp");
 		this.store.begin(null, claim);
-		this.store.end(null, claim, StoredOutcome.result("1"));
+		this.store.end(null, claim, true, StoredOutcome.result("1"));
 		this.clock.advance(Duration.ofHours(24).minusMillis(1));
 		assertThat(this.store.begin(null, claim).getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		this.clock.advance(Duration.ofMillis(1));
@@ -61,7 +61,7 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 	void highWaterMarkOfAnIdleKeyIsForgottenAfterItsTtlAndSweptLater() {
 		OrderingSlot slot = new OrderingSlot("k", 100, StalePolicy.REJECT);
 		this.store.begin(slot, null);
-		this.store.end(slot, null, null);
+		this.store.end(slot, null, true, null);
 		this.clock.advance(Duration.ofHours(24));
 		assertThat(this.store.findHighWaterMark("k")).isEmpty();
 		assertThat(this.store.keyCount()).isOne();
@@ -81,7 +81,7 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 		for (int i = 0; i < 30; i++) {
 			IdempotencyClaim claim = new IdempotencyClaim("done-" + i, "fp");
 			small.begin(null, claim);
-			small.end(null, claim, StoredOutcome.result(Integer.toString(i)));
+			small.end(null, claim, true, StoredOutcome.result(Integer.toString(i)));
 			completed.add(claim);
 		}
 		assertThat(small.recordCount()).isLessThanOrEqualTo(11);

@@ -40,7 +40,7 @@ abstract class OrderingStoreContractTests {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
 		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
-		store().end(null, claim, RESULT);
+		store().end(null, claim, true, RESULT);
 		Admission replay = store().begin(null, claim);
 		assertThat(replay.getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		assertThat(replay.getOutcome()).isEqualTo(RESULT);
@@ -50,7 +50,7 @@ abstract class OrderingStoreContractTests {
 	void errorsAreReplayedLikeResults() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
 		store().begin(null, claim);
-		store().end(null, claim, ERROR);
+		store().end(null, claim, true, ERROR);
 		assertThat(store().begin(null, claim).getOutcome()).isEqualTo(ERROR);
 	}
 
@@ -60,7 +60,7 @@ abstract class OrderingStoreContractTests {
 		store().begin(null, new IdempotencyClaim(key, "fp1"));
 		assertThat(store().begin(null, new IdempotencyClaim(key, "fp2")).getDecision())
 			.isEqualTo(Admission.Decision.KEY_REUSED);
-		store().end(null, new IdempotencyClaim(key, "fp1"), RESULT);
+		store().end(null, new IdempotencyClaim(key, "fp1"), true, RESULT);
 		assertThat(store().begin(null, new IdempotencyClaim(key, "fp2")).getDecision())
 			.isEqualTo(Admission.Decision.KEY_REUSED);
 	}
@@ -69,14 +69,14 @@ abstract class OrderingStoreContractTests {
 	void claimOfACallThatDidNotRunIsForgotten() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
 		store().begin(null, claim);
-		store().end(null, claim, null);
+		store().end(null, claim, false, null);
 		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
 	void endWithoutBeginLeavesNoRecord() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
-		store().end(null, claim, RESULT);
+		store().end(null, claim, true, RESULT);
 		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
@@ -86,7 +86,7 @@ abstract class OrderingStoreContractTests {
 		assertThat(store().findHighWaterMark(key)).isEmpty();
 		assertThat(store().begin(slot(key, 100), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(100);
-		store().end(slot(key, 100), null, null);
+		store().end(slot(key, 100), null, true, null);
 		Admission equal = store().begin(slot(key, 100), null);
 		assertThat(equal.getDecision()).isEqualTo(Admission.Decision.STALE);
 		assertThat(equal.getHighWaterMark()).isEqualTo(100);
@@ -100,11 +100,11 @@ abstract class OrderingStoreContractTests {
 		String key = unique("order");
 		long base = HybridLogicalClock.timestamp(1_700_000_000_000L, 0);
 		store().begin(slot(key, base + 1), null);
-		store().end(slot(key, base + 1), null, null);
+		store().end(slot(key, base + 1), null, true, null);
 		assertThat(store().begin(slot(key, base), null).getDecision()).isEqualTo(Admission.Decision.STALE);
 		assertThat(store().begin(slot(key, base + 1), null).getDecision()).isEqualTo(Admission.Decision.STALE);
 		assertThat(store().begin(slot(key, base + 2), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		store().end(slot(key, base + 2), null, null);
+		store().end(slot(key, base + 2), null, true, null);
 		assertThat(store().begin(slot(key, Long.MAX_VALUE), null).getDecision())
 			.isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(Long.MAX_VALUE);
@@ -117,9 +117,9 @@ abstract class OrderingStoreContractTests {
 		Admission busy = store().begin(slot(key, 200), null);
 		assertThat(busy.getDecision()).isEqualTo(Admission.Decision.BUSY);
 		assertThat(busy.getHighWaterMark()).isEqualTo(100);
-		store().end(slot(key, 150), null, null);
+		store().end(slot(key, 150), null, true, null);
 		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.BUSY);
-		store().end(slot(key, 100), null, null);
+		store().end(slot(key, 100), null, true, null);
 		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
@@ -129,9 +129,9 @@ abstract class OrderingStoreContractTests {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
 		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
-		store().end(slot(key, 100), claim, RESULT);
+		store().end(slot(key, 100), claim, true, RESULT);
 		store().begin(slot(key, 300), null);
-		store().end(slot(key, 300), null, null);
+		store().end(slot(key, 300), null, true, null);
 		Admission retry = store().begin(slot(key, 100), claim);
 		assertThat(retry.getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		assertThat(retry.getOutcome()).isEqualTo(RESULT);
@@ -143,7 +143,7 @@ abstract class OrderingStoreContractTests {
 		IdempotencyClaim claim = new IdempotencyClaim(idem, "fp");
 		String key = unique("order");
 		store().begin(slot(key, 100), claim);
-		store().end(slot(key, 100), claim, RESULT);
+		store().end(slot(key, 100), claim, true, RESULT);
 		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().begin(slot(unique("other"), 100), claim).getDecision())
 			.isEqualTo(Admission.Decision.ADMITTED);
@@ -153,7 +153,7 @@ abstract class OrderingStoreContractTests {
 	void staleCallWithRejectPolicyLeavesNoRecord() {
 		String key = unique("order");
 		store().begin(slot(key, 100), null);
-		store().end(slot(key, 100), null, null);
+		store().end(slot(key, 100), null, true, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
 		assertThat(store().begin(slot(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
 		assertThat(store().begin(slot(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
@@ -163,7 +163,7 @@ abstract class OrderingStoreContractTests {
 	void staleCallWithIgnorePolicyIsRecordedAsANullResult() {
 		String key = unique("order");
 		store().begin(slot(key, 100), null);
-		store().end(slot(key, 100), null, null);
+		store().end(slot(key, 100), null, true, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
 		assertThat(store().begin(ignoring(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
 		Admission retry = store().begin(ignoring(key, 50), claim);
@@ -172,13 +172,34 @@ abstract class OrderingStoreContractTests {
 	}
 
 	@Test
-	void claimOfAnOrderedCallThatDidNotRunIsForgottenAndItsKeyUnlocked() {
+	void orderedCallThatDidNotRunGivesBackItsPlaceAndItsClaim() {
 		String key = unique("order");
+		store().begin(slot(key, 50), null);
+		store().end(slot(key, 50), null, true, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
-		store().begin(slot(key, 100), claim);
-		store().end(slot(key, 100), claim, null);
-		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
-		assertThat(store().begin(slot(key, 101), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(store().findHighWaterMark(key)).hasValue(100);
+		store().end(slot(key, 100), claim, false, null);
+		assertThat(store().findHighWaterMark(key)).hasValue(50);
+		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+	}
+
+	@Test
+	void firstCallOfAKeyThatDidNotRunLeavesTheKeyUnknown() {
+		String key = unique("order");
+		store().begin(slot(key, 100), null);
+		store().end(slot(key, 100), null, false, null);
+		assertThat(store().findHighWaterMark(key)).isEmpty();
+		assertThat(store().begin(slot(key, 10), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+	}
+
+	@Test
+	void endOfAnotherCallDoesNotMoveTheMarkBack() {
+		String key = unique("order");
+		store().begin(slot(key, 100), null);
+		store().end(slot(key, 99), null, false, null);
+		assertThat(store().findHighWaterMark(key)).hasValue(100);
+		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.BUSY);
 	}
 
 	@Test
@@ -189,7 +210,7 @@ abstract class OrderingStoreContractTests {
 		for (String key : keys) {
 			assertThat(store().begin(slot(key, timestamp), null).getDecision()).as(key)
 				.isEqualTo(Admission.Decision.ADMITTED);
-			store().end(slot(key, timestamp), null, null);
+			store().end(slot(key, timestamp), null, true, null);
 			timestamp--;
 		}
 		timestamp = 10;

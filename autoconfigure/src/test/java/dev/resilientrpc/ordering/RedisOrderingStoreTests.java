@@ -88,13 +88,13 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 		store.begin(slot, claim);
 		String record = "test:{" + key + "}:idem:" + idem;
 		assertThat(template.opsForValue().get("test:{" + key + "}:hw")).isEqualTo("0000000000000001234");
-		assertThat(template.opsForValue().get("test:{" + key + "}:lock")).isEqualTo("0000000000000001234");
+		assertThat(template.opsForValue().get("test:{" + key + "}:lock")).isEqualTo("0000000000000001234:");
 		assertThat(template.<String, String>opsForHash().entries(record)).containsExactly(Map.entry("fp", "fp"));
 		assertThat(template.getExpire("test:{" + key + "}:hw")).isBetween(Duration.ofHours(11).toSeconds(),
 				Duration.ofHours(12).toSeconds());
 		assertThat(template.getExpire("test:{" + key + "}:lock")).isBetween(20L, 30L);
 		assertThat(template.getExpire(record)).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
-		store.end(slot, claim, StoredOutcome.result("[1,2]"));
+		store.end(slot, claim, true, StoredOutcome.result("[1,2]"));
 		assertThat(template.hasKey("test:{" + key + "}:lock")).isFalse();
 		assertThat(template.<String, String>opsForHash().get(record, "out")).isEqualTo("r[1,2]");
 		String unordered = unique("idem");
@@ -111,7 +111,7 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 			assertThatExceptionOfType(OrderingStoreException.class)
 				.isThrownBy(() -> down.begin(new OrderingSlot("k", 1, StalePolicy.REJECT), null));
 			assertThatExceptionOfType(OrderingStoreException.class)
-				.isThrownBy(() -> down.end(null, new IdempotencyClaim("i", "fp"), null));
+				.isThrownBy(() -> down.end(null, new IdempotencyClaim("i", "fp"), false, null));
 		}
 		finally {
 			unreachable.destroy();
