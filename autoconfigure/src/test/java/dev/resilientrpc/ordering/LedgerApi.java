@@ -45,6 +45,13 @@ public interface LedgerApi {
 	@Nullable String fail(@RoutingKey String account, String message);
 
 	/**
+	 * Count an account's entries.
+	 * @param account the account
+	 * @return the number of entries
+	 */
+	int size(@RoutingKey String account);
+
+	/**
 	 * Block until released, to keep a call in flight.
 	 * @param account the account
 	 * @param gate the gate's name

@@ -57,6 +57,11 @@ public class LedgerServer implements LedgerApi {
 	}
 
 	@Override
+	public int size(String account) {
+		return execute("size", account, "", () -> this.accounts.getOrDefault(account, List.of()).size());
+	}
+
+	@Override
 	public Map<String, Object> describe(Map<String, Integer> things) {
 		return execute("describe", "-", things.toString(), () -> Map.of("sorted", new TreeMap<>(things), "count",
 				things.size(), "ratio", 0.1 + 0.2, "nothing", Collections.singletonMap("x", null)));

@@ -14,12 +14,10 @@ import dev.resilientrpc.autoconfigure.server.RpcServerAutoConfiguration;
 import dev.resilientrpc.ordering.ClockServerInterceptor;
 import dev.resilientrpc.ordering.HybridLogicalClock;
 import dev.resilientrpc.ordering.IdempotencyServerInterceptor;
-import dev.resilientrpc.ordering.InMemoryOrderingStore;
 import dev.resilientrpc.ordering.OrderingListener;
 import dev.resilientrpc.ordering.OrderingOptions;
 import dev.resilientrpc.ordering.OrderingServerInterceptor;
 import dev.resilientrpc.ordering.OrderingStore;
-import dev.resilientrpc.ordering.RedisOrderingStore;
 import dev.resilientrpc.ordering.StalePolicies;
 import dev.resilientrpc.ordering.StalePolicy;
 import dev.resilientrpc.ordering.TimestampClientInterceptor;
@@ -32,16 +30,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Auto-configuration of timestamp ordering and idempotency: a hybrid logical clock, the client
@@ -56,8 +49,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @ConditionalOnClass(JsonMapper.class)
 @ConditionalOnBooleanProperty(name = "resilient-rpc.ordering.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OrderingProperties.class)
-@Import({ OrderingAutoConfiguration.MetricsConfiguration.class, OrderingAutoConfiguration.RedisStoreConfiguration.class,
-		OrderingAutoConfiguration.InMemoryStoreConfiguration.class, OrderingAutoConfiguration.ServerConfiguration.class })
+@Import({ OrderingStoreConfigurations.Redis.class, OrderingStoreConfigurations.InMemory.class })
 public final class OrderingAutoConfiguration {
 
 	@Bean
@@ -82,42 +74,6 @@ public final class OrderingAutoConfiguration {
 		@ConditionalOnMissingBean(OrderingListener.class)
 		MicrometerOrderingListener rpcOrderingMetrics(MeterRegistry registry) {
 			return new MicrometerOrderingListener(registry);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(StringRedisTemplate.class)
-	@ConditionalOnBean({ RedisConnectionFactory.class, RpcServiceRegistry.class })
-	@Conditional(StoreNotInMemoryCondition.class)
-	static class RedisStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(OrderingStore.class)
-		RedisOrderingStore rpcOrderingStore(RedisConnectionFactory connectionFactory, OrderingProperties properties) {
-			properties.validate();
-			return new RedisOrderingStore(new StringRedisTemplate(connectionFactory),
-					properties.getRedis().getKeyPrefix(), properties.getIdempotency().getTtl(),
-					properties.getWatermarkTtl(), properties.getLockLease());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBean(RpcServiceRegistry.class)
-	static class InMemoryStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(OrderingStore.class)
-		InMemoryOrderingStore rpcOrderingStore(OrderingProperties properties) {
-			properties.validate();
-			if (properties.getStore() == OrderingProperties.Store.REDIS) {
-				throw new InvalidConfigurationPropertyValueException("resilient-rpc.ordering.store", "redis",
-						"there is no RedisConnectionFactory bean: add spring-boot-starter-data-redis and configure"
-								+ " spring.data.redis.*, or use 'auto' or 'in-memory'");
-			}
-			return new InMemoryOrderingStore(Clock.systemUTC(), properties.getIdempotency().getTtl(),
-					properties.getWatermarkTtl(), properties.getInMemory().getMaxRecords());
 		}
 
 	}
@@ -196,19 +152,6 @@ public final class OrderingAutoConfiguration {
 						+ " resilient-rpc.ordering.services.<service>.methods.<method>.stale-policy");
 			}
 			return policies;
-		}
-
-	}
-
-	static class StoreNotInMemoryCondition extends NoneNestedConditions {
-
-		StoreNotInMemoryCondition() {
-			super(ConfigurationPhase.REGISTER_BEAN);
-		}
-
-		@ConditionalOnProperty(name = "resilient-rpc.ordering.store", havingValue = "in-memory")
-		static class InMemory {
-
 		}
 
 	}
