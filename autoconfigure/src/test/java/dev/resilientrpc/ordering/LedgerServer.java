@@ -29,9 +29,11 @@ public class LedgerServer implements LedgerApi {
 	/** Executions that overlapped another of the same account. */
 	public final AtomicInteger overlaps = new AtomicInteger();
 
-	private final Map<String, List<String>> accounts = new ConcurrentHashMap<>();
+	/** Entries per account: one database behind all instances in this JVM. */
+	private static final Map<String, List<String>> accounts = new ConcurrentHashMap<>();
 
-	private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
+	/** Executions running per account, shared by all instances in this JVM to see overlaps across them. */
+	private static final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
 	private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -43,7 +45,7 @@ public class LedgerServer implements LedgerApi {
 	@Override
 	public List<String> append(String account, String entry) {
 		return execute("append", account, entry, () -> {
-			List<String> entries = this.accounts.computeIfAbsent(account, (key) -> new ArrayList<>());
+			List<String> entries = accounts.computeIfAbsent(account, (key) -> new ArrayList<>());
 			synchronized (entries) {
 				entries.add(entry);
 				return new ArrayList<>(entries);
@@ -58,7 +60,7 @@ public class LedgerServer implements LedgerApi {
 
 	@Override
 	public int size(String account) {
-		return execute("size", account, "", () -> this.accounts.getOrDefault(account, List.of()).size());
+		return execute("size", account, "", () -> accounts.getOrDefault(account, List.of()).size());
 	}
 
 	@Override
@@ -126,7 +128,7 @@ public class LedgerServer implements LedgerApi {
 
 	private <T> T execute(String method, String account, String argument, Work<T> work) {
 		Map<String, String> headers = currentHeaders.get();
-		AtomicInteger concurrent = this.running.computeIfAbsent(account, (key) -> new AtomicInteger());
+		AtomicInteger concurrent = running.computeIfAbsent(account, (key) -> new AtomicInteger());
 		if (concurrent.incrementAndGet() != 1 && !"-".equals(account)) {
 			this.overlaps.incrementAndGet();
 		}
