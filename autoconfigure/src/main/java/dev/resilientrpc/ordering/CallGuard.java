@@ -258,8 +258,9 @@ final class CallGuard {
 		catch (OrderingStoreException ex) {
 			logger.warn("Could not record the end of " + call.getMethod().getName()
 					+ ((slot != null) ? " on ordering key '" + slot.key() + "'" : "")
-					+ ((claim != null) ? " with idempotency key '" + claim.key() + "' (retries of it are refused"
-							+ " as in flight until the record expires)" : ""), ex);
+					+ ((claim != null) ? " with idempotency key '" + claim.key() + "'" : "")
+					+ "; until the store takes it, the key stays locked and retries of the call are answered as in"
+					+ " flight", ex);
 		}
 		finally {
 			this.listener.onStoreCall("end", System.nanoTime() - start, success);

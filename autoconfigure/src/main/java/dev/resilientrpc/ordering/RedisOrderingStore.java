@@ -3,8 +3,11 @@ package dev.resilientrpc.ordering;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -34,8 +37,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Records expire after the record TTL, in flight or not: a call whose instance died while
  * executing it is never executed again while its record lives.
  *
- * <p>If unlocking a key fails, this store remembers the lock and removes it in the next
- * {@code begin} of the key, rather than shedding the key's calls until the lease runs out.
+ * <p>If Redis does not take the end of a call (it failed after the call ran), this store keeps
+ * the end in memory and writes it before its next operation: until then the call's key stays
+ * locked and its record in flight, so nothing runs twice; afterwards the key is free and
+ * retries of the call get its outcome. Should this instance stop first, the lock expires with
+ * its lease and the record stays in flight until it expires: the call is not run again.
  */
 public final class RedisOrderingStore implements OrderingStore {
 
@@ -64,12 +70,8 @@ public final class RedisOrderingStore implements OrderingStore {
 			  return {'admitted'}
 			end
 			-- KEYS: high-water mark, lock[, record]
-			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL, lock to clear
+			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL
 			local lock = redis.call('GET', KEYS[2])
-			if lock and ARGV[9] ~= '' and string.sub(lock, 1, 19) == ARGV[9] then
-			  redis.call('DEL', KEYS[2])
-			  lock = false
-			end
 			local record = KEYS[3]
 			if record then
 			  local known = judge(record, ARGV[3])
@@ -133,6 +135,10 @@ public final class RedisOrderingStore implements OrderingStore {
 
 	private static final int TIMESTAMP_DIGITS = 19;
 
+	private static final int MAX_PENDING_ENDS = 10_000;
+
+	private static final Log logger = LogFactory.getLog(RedisOrderingStore.class);
+
 	private final StringRedisTemplate redis;
 
 	private final String prefix;
@@ -145,7 +151,9 @@ public final class RedisOrderingStore implements OrderingStore {
 
 	private final String leaseMillis;
 
-	private final ConcurrentHashMap<String, String> locksToClear = new ConcurrentHashMap<>();
+	private final ConcurrentLinkedQueue<PendingEnd> pendingEnds = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pendingCount = new AtomicInteger();
 
 	/**
 	 * Create a store.
@@ -180,6 +188,7 @@ public final class RedisOrderingStore implements OrderingStore {
 
 	@Override
 	public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+		flushPendingEnds();
 		List<?> reply;
 		if (slot == null) {
 			if (claim == null) {
@@ -192,19 +201,9 @@ public final class RedisOrderingStore implements OrderingStore {
 			List<String> keys = (claim != null)
 					? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
 					: List.of(watermarkKey(tag), lockKey(tag));
-			String lockToClear = this.locksToClear.remove(slot.key());
-			try {
-				reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
-						this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
-						StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis,
-						(lockToClear != null) ? lockToClear : "");
-			}
-			catch (OrderingStoreException ex) {
-				if (lockToClear != null) {
-					this.locksToClear.putIfAbsent(slot.key(), lockToClear);
-				}
-				throw ex;
-			}
+			reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
+					this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
+					StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis);
 		}
 		return admission(reply);
 	}
@@ -231,28 +230,74 @@ public final class RedisOrderingStore implements OrderingStore {
 		if (executed && claim != null && outcome == null) {
 			throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
 		}
+		PendingEnd end = pendingEnd(slot, claim, executed, outcome);
+		if (end == null) {
+			return;
+		}
+		try {
+			run(END, end.keys(), end.arguments());
+		}
+		catch (OrderingStoreException ex) {
+			keepForLater(end);
+			throw ex;
+		}
+	}
+
+	private @Nullable PendingEnd pendingEnd(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim,
+			boolean executed, @Nullable StoredOutcome outcome) {
 		String encodedOutcome = (outcome != null) ? outcome.encode() : "";
 		String ran = executed ? "1" : "0";
+		String fingerprint = (claim != null) ? claim.fingerprint() : "";
 		if (slot == null) {
-			if (claim != null) {
-				run(END, List.of(recordKey(null, claim.key())), "u", "", claim.fingerprint(), ran, encodedOutcome,
-						this.recordTtlMillis, this.watermarkTtlMillis);
-			}
-			return;
+			return (claim != null) ? new PendingEnd(List.of(recordKey(null, claim.key())), new Object[] { "u", "",
+					fingerprint, ran, encodedOutcome, this.recordTtlMillis, this.watermarkTtlMillis }) : null;
 		}
 		String tag = encode(slot.key());
 		List<String> keys = (claim != null)
 				? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
 				: List.of(watermarkKey(tag), lockKey(tag));
-		String timestamp = pad(slot.timestamp());
-		try {
-			run(END, keys, "o", timestamp, (claim != null) ? claim.fingerprint() : "", ran, encodedOutcome,
-					this.recordTtlMillis, this.watermarkTtlMillis);
+		return new PendingEnd(keys, new Object[] { "o", pad(slot.timestamp()), fingerprint, ran, encodedOutcome,
+				this.recordTtlMillis, this.watermarkTtlMillis });
+	}
+
+	/**
+	 * Keep an end that Redis did not take, to write it before the next operation. Until then
+	 * the call's key stays locked and its record in flight, so nothing runs twice; after it,
+	 * a retry of the call gets its outcome instead of "in flight" until the record expires.
+	 */
+	private void keepForLater(PendingEnd end) {
+		if (this.pendingCount.incrementAndGet() > MAX_PENDING_ENDS) {
+			this.pendingCount.decrementAndGet();
+			logger.warn("Dropping the end of a call on keys " + end.keys() + ": " + MAX_PENDING_ENDS
+					+ " ends are waiting for Redis already; its record stays in flight until it expires");
+			return;
 		}
-		catch (OrderingStoreException ex) {
-			this.locksToClear.put(slot.key(), timestamp);
-			throw ex;
+		this.pendingEnds.add(end);
+	}
+
+	private void flushPendingEnds() {
+		if (this.pendingEnds.isEmpty()) {
+			return;
 		}
+		PendingEnd end;
+		while ((end = this.pendingEnds.poll()) != null) {
+			try {
+				run(END, end.keys(), end.arguments());
+				this.pendingCount.decrementAndGet();
+			}
+			catch (OrderingStoreException ex) {
+				this.pendingEnds.add(end);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Return how many ends of calls wait to be written because Redis did not take them.
+	 * @return the number of pending ends
+	 */
+	public int pendingEnds() {
+		return this.pendingCount.get();
 	}
 
 	@Override
@@ -326,6 +371,9 @@ public final class RedisOrderingStore implements OrderingStore {
 			}
 		}
 		return encoded.toString();
+	}
+
+	private record PendingEnd(List<String> keys, Object[] arguments) {
 	}
 
 	static String pad(long timestamp) {

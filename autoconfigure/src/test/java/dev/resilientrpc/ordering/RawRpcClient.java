@@ -26,6 +26,9 @@ import dev.resilientrpc.protocol.RpcHeaders;
  */
 final class RawRpcClient {
 
+	/** The error code of a call that was retried 100 times without a final answer. */
+	static final int GAVE_UP = Integer.MIN_VALUE;
+
 	private static final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final HttpClient http = HttpClient.newBuilder()
@@ -86,7 +89,7 @@ final class RawRpcClient {
 			}
 			pause(random.nextInt(1, 5));
 		}
-		throw new AssertionError("no answer for " + idempotencyKey + " after 100 attempts");
+		return new Call(account, entry, idempotencyKey, timestamp, GAVE_UP, null, lost, retryable);
 	}
 
 	private URI pick() {
