@@ -204,16 +204,15 @@ final class CallGuard {
 
 	/**
 	 * Ask the store whether the call may execute.
-	 * @param slot the ordered call's slot or {@code null}
-	 * @param claim the claim or {@code null}
+	 * @param ticket the attempt's slot and claim
 	 * @return the decision
 	 * @throws OrderingStoreException if the store cannot answer
 	 */
-	Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+	Admission begin(Ticket ticket) {
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			Admission admission = this.store.begin(slot, claim);
+			Admission admission = this.store.begin(ticket);
 			success = true;
 			return admission;
 		}
@@ -227,32 +226,32 @@ final class CallGuard {
 	 * point is logged, not answered: the call has run, and its caller must learn how.
 	 * @param call the call
 	 * @param chain the rest of the chain
-	 * @param slot the ordered call's slot or {@code null}
-	 * @param claim the claim or {@code null}
+	 * @param ticket the ticket the store admitted
 	 * @return the call's result
 	 * @throws Exception what the call threw
 	 */
-	@Nullable Object run(ServerCall call, ServerInterceptorChain chain, @Nullable OrderingSlot slot,
-			@Nullable IdempotencyClaim claim) throws Exception {
+	@Nullable Object run(ServerCall call, ServerInterceptorChain chain, Ticket ticket) throws Exception {
+		boolean recorded = ticket.claim() != null;
 		Object result;
 		try {
 			result = chain.proceed(call);
 		}
 		catch (Throwable ex) {
 			boolean executed = call.isInvoked();
-			end(call, slot, claim, executed, (claim != null && executed) ? outcome(call, ex) : null);
+			end(call, ticket, executed, (recorded && executed) ? outcome(call, ex) : null);
 			throw ex;
 		}
-		end(call, slot, claim, true, (claim != null) ? outcome(call, result) : null);
+		end(call, ticket, true, recorded ? outcome(call, result) : null);
 		return result;
 	}
 
-	private void end(ServerCall call, @Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim,
-			boolean executed, @Nullable StoredOutcome outcome) {
+	private void end(ServerCall call, Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
+		OrderingSlot slot = ticket.slot();
+		IdempotencyClaim claim = ticket.claim();
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
-			this.store.end(slot, claim, executed, outcome);
+			this.store.end(ticket, executed, outcome);
 			success = true;
 		}
 		catch (OrderingStoreException ex) {

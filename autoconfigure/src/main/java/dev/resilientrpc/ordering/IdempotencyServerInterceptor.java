@@ -55,15 +55,16 @@ public final class IdempotencyServerInterceptor implements ServerInterceptor {
 		String method = call.getMethod().getName();
 		this.guard.enter(claim, method);
 		try {
+			Ticket ticket = Ticket.of(null, claim);
 			Admission admission;
 			try {
-				admission = this.guard.begin(null, claim);
+				admission = this.guard.begin(ticket);
 			}
 			catch (OrderingStoreException ex) {
 				return this.guard.storeUnavailable(call, chain, ex);
 			}
 			if (admission.getDecision() == Admission.Decision.ADMITTED) {
-				return this.guard.run(call, chain, null, claim);
+				return this.guard.run(call, chain, ticket);
 			}
 			return this.guard.answer(admission, claim, method);
 		}

@@ -75,14 +75,13 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	}
 
 	@Override
-	public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+	public Admission begin(Ticket ticket) {
 		long now = this.clock.millis();
 		sweep(now);
+		OrderingSlot slot = ticket.slot();
+		IdempotencyClaim claim = ticket.claim();
 		if (slot == null) {
-			if (claim == null) {
-				throw new IllegalArgumentException("Neither an ordering slot nor an idempotency claim");
-			}
-			return claim(new RecordKey(null, claim.key()), claim, now);
+			return claim(new RecordKey(null, requireClaim(claim).key()), ticket, now);
 		}
 		Admission[] admission = new Admission[1];
 		this.keys.compute(slot.key(), (key, existing) -> {
@@ -97,7 +96,7 @@ public final class InMemoryOrderingStore implements OrderingStore {
 			}
 			if (state != null && state.highWaterMark >= slot.timestamp()) {
 				if (claim != null && slot.stalePolicy() == StalePolicy.IGNORE) {
-					Record ignored = newRecord(recordKey, claim, now);
+					Record ignored = newRecord(recordKey, ticket, now);
 					ignored.outcome = StoredOutcome.NULL_RESULT;
 				}
 				admission[0] = Admission.stale(state.highWaterMark);
@@ -112,9 +111,10 @@ public final class InMemoryOrderingStore implements OrderingStore {
 			admitted.highWaterMark = slot.timestamp();
 			admitted.running = true;
 			admitted.runningTimestamp = slot.timestamp();
+			admitted.owner = ticket.id();
 			admitted.expiresAt = now + this.watermarkTtlMillis;
 			if (claim != null) {
-				newRecord(recordKey, claim, now);
+				newRecord(recordKey, ticket, now);
 			}
 			admission[0] = Admission.admitted();
 			return admitted;
@@ -123,14 +123,22 @@ public final class InMemoryOrderingStore implements OrderingStore {
 		return admission[0];
 	}
 
-	private Admission claim(RecordKey recordKey, IdempotencyClaim claim, long now) {
+	private static IdempotencyClaim requireClaim(@Nullable IdempotencyClaim claim) {
+		if (claim == null) {
+			throw new IllegalArgumentException("A ticket needs an ordering slot, an idempotency claim or both");
+		}
+		return claim;
+	}
+
+	private Admission claim(RecordKey recordKey, Ticket ticket, long now) {
+		IdempotencyClaim claim = requireClaim(ticket.claim());
 		Admission[] admission = new Admission[1];
 		this.records.compute(recordKey, (key, existing) -> {
 			if (existing != null && existing.expiresAt > now) {
 				admission[0] = judge(existing, claim);
 				return existing;
 			}
-			Record record = new Record(key, claim.fingerprint(), now + this.recordTtlMillis);
+			Record record = new Record(key, claim.fingerprint(), ticket.id(), now + this.recordTtlMillis);
 			this.recordsByAge.add(record);
 			admission[0] = Admission.admitted();
 			return record;
@@ -152,34 +160,38 @@ public final class InMemoryOrderingStore implements OrderingStore {
 		return (record != null && record.expiresAt > now) ? record : null;
 	}
 
-	private Record newRecord(@Nullable RecordKey recordKey, IdempotencyClaim claim, long now) {
+	private Record newRecord(@Nullable RecordKey recordKey, Ticket ticket, long now) {
 		if (recordKey == null) {
 			throw new IllegalStateException("No record key");
 		}
-		Record record = new Record(recordKey, claim.fingerprint(), now + this.recordTtlMillis);
+		Record record = new Record(recordKey, requireClaim(ticket.claim()).fingerprint(), ticket.id(),
+				now + this.recordTtlMillis);
 		this.records.put(recordKey, record);
 		this.recordsByAge.add(record);
 		return record;
 	}
 
 	@Override
-	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
-			@Nullable StoredOutcome outcome) {
+	public void end(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
+		IdempotencyClaim claim = ticket.claim();
+		if (executed && claim != null && outcome == null) {
+			throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
+		}
 		long now = this.clock.millis();
+		OrderingSlot slot = ticket.slot();
 		if (slot == null) {
-			if (claim != null) {
-				settle(new RecordKey(null, claim.key()), claim, executed, outcome, now);
-			}
+			settle(new RecordKey(null, requireClaim(claim).key()), ticket, executed, outcome, now);
 			return;
 		}
 		this.keys.computeIfPresent(slot.key(), (key, state) -> {
 			if (claim != null) {
-				settle(new RecordKey(slot.key(), claim.key()), claim, executed, outcome, now);
+				settle(new RecordKey(slot.key(), claim.key()), ticket, executed, outcome, now);
 			}
-			if (!state.running || state.runningTimestamp != slot.timestamp()) {
+			if (!state.running || !ticket.id().equals(state.owner)) {
 				return state;
 			}
 			state.running = false;
+			state.owner = null;
 			if (!executed) {
 				// the key was locked since the admission, so nothing else moved the mark meanwhile
 				if (state.previousHighWaterMark < 0) {
@@ -191,17 +203,14 @@ public final class InMemoryOrderingStore implements OrderingStore {
 		});
 	}
 
-	private void settle(RecordKey recordKey, IdempotencyClaim claim, boolean executed, @Nullable StoredOutcome outcome,
+	private void settle(RecordKey recordKey, Ticket ticket, boolean executed, @Nullable StoredOutcome outcome,
 			long now) {
 		this.records.computeIfPresent(recordKey, (key, record) -> {
-			if (!record.fingerprint.equals(claim.fingerprint()) || record.outcome != null) {
+			if (!ticket.id().equals(record.owner) || record.outcome != null) {
 				return record;
 			}
 			if (!executed) {
 				return null;
-			}
-			if (outcome == null) {
-				throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
 			}
 			record.outcome = outcome;
 			record.expiresAt = now + this.recordTtlMillis;
@@ -290,6 +299,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 
 		long runningTimestamp;
 
+		@Nullable String owner;
+
 		long expiresAt;
 
 	}
@@ -303,13 +314,16 @@ public final class InMemoryOrderingStore implements OrderingStore {
 
 		final String fingerprint;
 
+		final String owner;
+
 		volatile @Nullable StoredOutcome outcome;
 
 		volatile long expiresAt;
 
-		Record(RecordKey key, String fingerprint, long expiresAt) {
+		Record(RecordKey key, String fingerprint, String owner, long expiresAt) {
 			this.key = key;
 			this.fingerprint = fingerprint;
+			this.owner = owner;
 			this.expiresAt = expiresAt;
 		}
 

@@ -124,15 +124,16 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 			// older than any watermark the store still remembers: it cannot be above the one it forgot
 			return stale(call, slot, -1);
 		}
+		Ticket ticket = Ticket.of(slot, claim);
 		Admission admission;
 		try {
-			admission = this.guard.begin(slot, claim);
+			admission = this.guard.begin(ticket);
 		}
 		catch (OrderingStoreException ex) {
 			return this.guard.storeUnavailable(call, chain, ex);
 		}
 		return switch (admission.getDecision()) {
-			case ADMITTED -> this.guard.run(call, chain, slot, claim);
+			case ADMITTED -> this.guard.run(call, chain, ticket);
 			case STALE -> stale(call, slot, admission.getHighWaterMark());
 			case BUSY -> throw this.guard.shed(call.getMethod().getName(), "key-busy", "ordering key '" + slot.key()
 					+ "' is executing a call stamped " + admission.getHighWaterMark() + " on another instance");

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where high-water marks of ordering keys and idempotency records live. Each call costs two
- * operations, each atomic: {@link #begin} before the call executes and {@link #end} after it.
+ * operations, each atomic: {@link #begin} before the call executes and {@link #end} after it, both
+ * for the same {@link Ticket}.
  * Implementations: {@link RedisOrderingStore}, shared by all instances, and
  * {@link InMemoryOrderingStore} for a single node.
  *
@@ -17,36 +18,33 @@ import org.jspecify.annotations.Nullable;
 public interface OrderingStore {
 
 	/**
-	 * Decide, atomically, whether a call may execute. With a claim, a record of the key
+	 * Decide, atomically, whether a call may execute. With a claim, a record of its key
 	 * decides first: a record with another fingerprint gives {@link Admission#keyReused()},
 	 * one still in flight {@link Admission#inFlight()}, one completed
 	 * {@link Admission#replay}. With a slot, a timestamp not above the key's high-water mark
 	 * gives {@link Admission#stale} (and, for {@link StalePolicy#IGNORE}, completes the claim
 	 * with a {@code null} result); a key locked by a call running elsewhere gives
 	 * {@link Admission#busy}. Otherwise the call is {@link Admission#admitted()}: the
-	 * high-water mark becomes its timestamp, the key is locked for it and the claim is marked
-	 * in flight.
-	 * @param slot the call's place on its ordering key, or {@code null} for an unordered call
-	 * @param claim the call's idempotency claim, or {@code null} for a call without a key
+	 * high-water mark becomes its timestamp, the key is locked for the ticket and the claim is
+	 * marked in flight for it.
+	 * @param ticket the attempt's slot and claim
 	 * @return the decision
-	 * @throws OrderingStoreException if the store cannot answer
-	 * @throws IllegalArgumentException if both {@code slot} and {@code claim} are {@code null}
+	 * @throws OrderingStoreException if the store cannot answer; the store then undoes, as
+	 * soon as it can, whatever the operation may have done
 	 */
-	Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim);
+	Admission begin(Ticket ticket);
 
 	/**
 	 * Finish an admitted call, atomically: unlock its ordering key and record its outcome. If
 	 * the call never ran (it was refused further down the chain), its key's high-water mark
 	 * goes back to what it was before the call was admitted, and its claim is forgotten, so
-	 * that a retry may run it.
-	 * @param slot the slot given to {@link #begin}, or {@code null}
-	 * @param claim the claim given to {@link #begin}, or {@code null}
+	 * that a retry may run it. Only what the ticket took is touched.
+	 * @param ticket the ticket given to {@link #begin}
 	 * @param executed whether the call ran (or was answered as if it had)
 	 * @param outcome the outcome to record; required if the call ran and has a claim
 	 * @throws OrderingStoreException if the store cannot answer
 	 */
-	void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
-			@Nullable StoredOutcome outcome);
+	void end(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome);
 
 	/**
 	 * Return how long the store remembers the high-water mark of a key no call has been

@@ -26,11 +26,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <li><code>p{ok}:hw</code>: string, the key's high-water mark, a timestamp zero-padded to 19
  * digits (so that Lua compares it without losing precision); expires after the watermark TTL
  * without admissions;</li>
- * <li><code>p{ok}:lock</code>: string, the timestamp of the call executing on the key, a colon and
- * the high-water mark it replaced (restored if the call does not run after all); expires after
- * the lock lease should its instance die before unlocking;</li>
- * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code out} (the encoded
- * outcome, absent while in flight), the record of an ordered call, in the same Cluster slot
+ * <li><code>p{ok}:lock</code>: string {@code timestamp:ticket:replaced}, the timestamp and
+ * {@link Ticket} id of the call executing on the key and the high-water mark it replaced
+ * (restored if the call does not run after all); expires after the lock lease should its
+ * instance die before unlocking;</li>
+ * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code own} (the ticket id,
+ * while in flight), {@code out} (the encoded outcome, once completed), the record of an ordered call, in the same Cluster slot
  * as its key's high-water mark and lock;</li>
  * <li><code>p{ik}:idem</code>: the same hash for a call without an ordering key.</li>
  * </ul>
@@ -40,8 +41,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>If Redis does not take the end of a call (it failed after the call ran), this store keeps
  * the end in memory and writes it before its next operation: until then the call's key stays
  * locked and its record in flight, so nothing runs twice; afterwards the key is free and
- * retries of the call get its outcome. Should this instance stop first, the lock expires with
- * its lease and the record stays in flight until it expires: the call is not run again.
+ * retries of the call get its outcome. The same goes for a {@code begin} whose reply was lost:
+ * Redis may have admitted the call, so its undoing (an end of a call that did not run) is kept
+ * and written the same way. Ends touch only what their ticket took. Should this instance stop
+ * first, the lock expires with its lease and the record stays in flight until it expires: the
+ * call is not run again.
  */
 public final class RedisOrderingStore implements OrderingStore {
 
@@ -58,20 +62,19 @@ public final class RedisOrderingStore implements OrderingStore {
 			  if r[2] then return {'replay', r[2]} end
 			  return {'in-flight'}
 			end
-			local function claim(record, fp, ttl)
-			  redis.call('HSET', record, 'fp', fp)
+			local function claim(record, fp, owner, ttl)
+			  redis.call('HSET', record, 'fp', fp, 'own', owner)
 			  redis.call('PEXPIRE', record, ttl)
 			end
 			if ARGV[1] == 'u' then
-			  -- KEYS: record; ARGV: mode, fingerprint, record TTL
+			  -- KEYS: record; ARGV: mode, fingerprint, record TTL, ticket
 			  local known = judge(KEYS[1], ARGV[2])
 			  if known then return known end
-			  claim(KEYS[1], ARGV[2], ARGV[3])
+			  claim(KEYS[1], ARGV[2], ARGV[4], ARGV[3])
 			  return {'admitted'}
 			end
 			-- KEYS: high-water mark, lock[, record]
-			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL
-			local lock = redis.call('GET', KEYS[2])
+			-- ARGV: mode, timestamp, fingerprint, record TTL, policy, ignored outcome, lease, watermark TTL, ticket
 			local record = KEYS[3]
 			if record then
 			  local known = judge(record, ARGV[3])
@@ -85,43 +88,46 @@ public final class RedisOrderingStore implements OrderingStore {
 			  end
 			  return {'stale', hw}
 			end
+			local lock = redis.call('GET', KEYS[2])
 			if lock then return {'busy', string.sub(lock, 1, 19)} end
 			redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[8])
-			-- the lock remembers the mark it replaced, to restore it if the call does not run
-			redis.call('SET', KEYS[2], ARGV[2] .. ':' .. (hw or ''), 'PX', ARGV[7])
-			if record then claim(record, ARGV[3], ARGV[4]) end
+			-- timestamp:ticket:replaced mark, to restore the mark if the call does not run
+			redis.call('SET', KEYS[2], ARGV[2] .. ':' .. ARGV[9] .. ':' .. (hw or ''), 'PX', ARGV[7])
+			if record then claim(record, ARGV[3], ARGV[9], ARGV[4]) end
 			return {'admitted'}
 			""";
 
 	static final String END_SCRIPT = """
 			-- KEYS: record (mode 'u'), or high-water mark, lock[, record] (mode 'o')
-			-- ARGV: mode, timestamp, fingerprint, executed ('1' or '0'), outcome, record TTL, watermark TTL
+			-- ARGV: mode, ticket, executed ('1' or '0'), outcome, record TTL, watermark TTL
 			local record
 			if ARGV[1] == 'u' then
 			  record = KEYS[1]
 			else
 			  record = KEYS[3]
 			  local lock = redis.call('GET', KEYS[2])
-			  if lock and string.sub(lock, 1, 19) == ARGV[2] then
+			  local owner_end = lock and string.find(lock, ':', 21, true)
+			  if owner_end and string.sub(lock, 21, owner_end - 1) == ARGV[2] then
 			    redis.call('DEL', KEYS[2])
-			    if ARGV[4] == '0' then
-			      local previous = string.sub(lock, 21)
+			    if ARGV[3] == '0' then
+			      local previous = string.sub(lock, owner_end + 1)
 			      if previous == '' then
 			        redis.call('DEL', KEYS[1])
 			      else
-			        redis.call('SET', KEYS[1], previous, 'PX', ARGV[7])
+			        redis.call('SET', KEYS[1], previous, 'PX', ARGV[6])
 			      end
 			    end
 			  end
 			end
 			if record then
-			  local r = redis.call('HMGET', record, 'fp', 'out')
-			  if r[1] == ARGV[3] and not r[2] then
-			    if ARGV[4] == '0' then
+			  local r = redis.call('HMGET', record, 'own', 'out')
+			  if r[1] == ARGV[2] and not r[2] then
+			    if ARGV[3] == '0' then
 			      redis.call('DEL', record)
 			    else
-			      redis.call('HSET', record, 'out', ARGV[5])
-			      redis.call('PEXPIRE', record, ARGV[6])
+			      redis.call('HSET', record, 'out', ARGV[4])
+			      redis.call('HDEL', record, 'own')
+			      redis.call('PEXPIRE', record, ARGV[5])
 			    end
 			  end
 			end
@@ -187,25 +193,46 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	@Override
-	public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+	public Admission begin(Ticket ticket) {
 		flushPendingEnds();
+		OrderingSlot slot = ticket.slot();
+		IdempotencyClaim claim = ticket.claim();
 		List<?> reply;
-		if (slot == null) {
-			if (claim == null) {
-				throw new IllegalArgumentException("Neither an ordering slot nor an idempotency claim");
+		try {
+			if (slot == null) {
+				reply = run(BEGIN, List.of(recordKey(null, requireClaim(claim).key())), "u", claim.fingerprint(),
+						this.recordTtlMillis, ticket.id());
 			}
-			reply = run(BEGIN, List.of(recordKey(null, claim.key())), "u", claim.fingerprint(), this.recordTtlMillis);
+			else {
+				String tag = encode(slot.key());
+				List<String> keys = (claim != null)
+						? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
+						: List.of(watermarkKey(tag), lockKey(tag));
+				reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
+						this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
+						StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis, ticket.id());
+			}
 		}
-		else {
-			String tag = encode(slot.key());
-			List<String> keys = (claim != null)
-					? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
-					: List.of(watermarkKey(tag), lockKey(tag));
-			reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
-					this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
-					StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis);
+		catch (OrderingStoreException ex) {
+			undoLater(ticket);
+			throw ex;
 		}
 		return admission(reply);
+	}
+
+	/**
+	 * Undo, before the next operation, whatever a {@code begin} of the ticket did: Redis may
+	 * have run the script and lost only the reply.
+	 */
+	void undoLater(Ticket ticket) {
+		keepForLater(pendingEnd(ticket, false, null));
+	}
+
+	private static IdempotencyClaim requireClaim(@Nullable IdempotencyClaim claim) {
+		if (claim == null) {
+			throw new IllegalArgumentException("A ticket needs an ordering slot, an idempotency claim or both");
+		}
+		return claim;
 	}
 
 	private static Admission admission(@Nullable List<?> reply) {
@@ -225,15 +252,11 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	@Override
-	public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
-			@Nullable StoredOutcome outcome) {
-		if (executed && claim != null && outcome == null) {
+	public void end(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
+		if (executed && ticket.claim() != null && outcome == null) {
 			throw new IllegalArgumentException("The outcome of an executed call with an idempotency key is required");
 		}
-		PendingEnd end = pendingEnd(slot, claim, executed, outcome);
-		if (end == null) {
-			return;
-		}
+		PendingEnd end = pendingEnd(ticket, executed, outcome);
 		try {
 			run(END, end.keys(), end.arguments());
 		}
@@ -243,21 +266,19 @@ public final class RedisOrderingStore implements OrderingStore {
 		}
 	}
 
-	private @Nullable PendingEnd pendingEnd(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim,
-			boolean executed, @Nullable StoredOutcome outcome) {
-		String encodedOutcome = (outcome != null) ? outcome.encode() : "";
-		String ran = executed ? "1" : "0";
-		String fingerprint = (claim != null) ? claim.fingerprint() : "";
+	private PendingEnd pendingEnd(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
+		OrderingSlot slot = ticket.slot();
+		IdempotencyClaim claim = ticket.claim();
+		Object[] arguments = { (slot != null) ? "o" : "u", ticket.id(), executed ? "1" : "0",
+				(outcome != null) ? outcome.encode() : "", this.recordTtlMillis, this.watermarkTtlMillis };
 		if (slot == null) {
-			return (claim != null) ? new PendingEnd(List.of(recordKey(null, claim.key())), new Object[] { "u", "",
-					fingerprint, ran, encodedOutcome, this.recordTtlMillis, this.watermarkTtlMillis }) : null;
+			return new PendingEnd(List.of(recordKey(null, requireClaim(claim).key())), arguments);
 		}
 		String tag = encode(slot.key());
 		List<String> keys = (claim != null)
 				? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
 				: List.of(watermarkKey(tag), lockKey(tag));
-		return new PendingEnd(keys, new Object[] { "o", pad(slot.timestamp()), fingerprint, ran, encodedOutcome,
-				this.recordTtlMillis, this.watermarkTtlMillis });
+		return new PendingEnd(keys, arguments);
 	}
 
 	/**

@@ -36,39 +36,33 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 	@Test
 	void recordsExpireAfterTheirTtl() {
 		IdempotencyClaim claim = new IdempotencyClaim("idem", "fp");
-		this.store.begin(null, claim);
-		this.store.end(null, claim, true, StoredOutcome.result("1"));
+		run(null, claim, StoredOutcome.result("1"));
 		this.clock.advance(Duration.ofHours(24).minusMillis(1));
-		assertThat(this.store.begin(null, claim).getDecision()).isEqualTo(Admission.Decision.REPLAY);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.REPLAY);
 		this.clock.advance(Duration.ofMillis(1));
-		assertThat(this.store.begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
 	void inFlightRecordsExpireTooAndTheRetryOfAnOrderedCallIsThenStale() {
 		IdempotencyClaim claim = new IdempotencyClaim("idem", "fp");
-		this.store.begin(null, claim);
-		this.store.begin(new OrderingSlot("k", 1, StalePolicy.REJECT), claim);
+		begin(null, claim);
+		begin(slot("k", 1), claim);
 		this.clock.advance(Duration.ofHours(24));
-		assertThat(this.store.begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		assertThat(this.store.begin(new OrderingSlot("k", 1, StalePolicy.REJECT), claim).getDecision())
-			.isEqualTo(Admission.Decision.STALE);
-		assertThat(this.store.begin(new OrderingSlot("k", 2, StalePolicy.REJECT), claim).getDecision())
-			.isEqualTo(Admission.Decision.BUSY);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot("k", 1), claim)).isEqualTo(Admission.Decision.STALE);
+		assertThat(decide(slot("k", 2), claim)).isEqualTo(Admission.Decision.BUSY);
 	}
 
 	@Test
 	void highWaterMarkOfAnIdleKeyIsForgottenAfterItsTtlAndSweptLater() {
-		OrderingSlot slot = new OrderingSlot("k", 100, StalePolicy.REJECT);
-		this.store.begin(slot, null);
-		this.store.end(slot, null, true, null);
+		run(slot("k", 100), null, null);
 		this.clock.advance(Duration.ofHours(24));
 		assertThat(this.store.findHighWaterMark("k")).isEmpty();
 		assertThat(this.store.keyCount()).isOne();
-		this.store.begin(new OrderingSlot("other", 1, StalePolicy.REJECT), null);
+		begin(slot("other", 1), null);
 		assertThat(this.store.keyCount()).isOne();
-		assertThat(this.store.begin(new OrderingSlot("k", 50, StalePolicy.REJECT), null).getDecision())
-			.isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot("k", 50), null)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
@@ -76,18 +70,19 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 		InMemoryOrderingStore small = new InMemoryOrderingStore(this.clock, Duration.ofHours(24), Duration.ofHours(24),
 				10);
 		IdempotencyClaim inFlight = new IdempotencyClaim("in-flight", "fp");
-		small.begin(null, inFlight);
+		small.begin(Ticket.of(null, inFlight));
 		List<IdempotencyClaim> completed = new ArrayList<>();
 		for (int i = 0; i < 30; i++) {
 			IdempotencyClaim claim = new IdempotencyClaim("done-" + i, "fp");
-			small.begin(null, claim);
-			small.end(null, claim, true, StoredOutcome.result(Integer.toString(i)));
+			Ticket ticket = Ticket.of(null, claim);
+			small.begin(ticket);
+			small.end(ticket, true, StoredOutcome.result(Integer.toString(i)));
 			completed.add(claim);
 		}
 		assertThat(small.recordCount()).isLessThanOrEqualTo(11);
-		assertThat(small.begin(null, inFlight).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
-		assertThat(small.begin(null, completed.get(29)).getDecision()).isEqualTo(Admission.Decision.REPLAY);
-		assertThat(small.begin(null, completed.get(0)).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(small.begin(Ticket.of(null, inFlight)).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
+		assertThat(small.begin(Ticket.of(null, completed.get(29))).getDecision()).isEqualTo(Admission.Decision.REPLAY);
+		assertThat(small.begin(Ticket.of(null, completed.get(0))).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 }

@@ -29,8 +29,26 @@ public class LedgerServer implements LedgerApi {
 	/** Executions that overlapped another of the same account. */
 	public final AtomicInteger overlaps = new AtomicInteger();
 
-	/** Entries per account: one database behind all instances in this JVM. */
-	private static final Map<String, List<String>> accounts = new ConcurrentHashMap<>();
+	/** Entries per account of the instances that share one database: those made by Spring. */
+	private static final Map<String, List<String>> sharedAccounts = new ConcurrentHashMap<>();
+
+	private final Map<String, List<String>> accounts;
+
+	/**
+	 * Create a ledger on the database shared by all such ledgers in this JVM, as instances of
+	 * one service share a database.
+	 */
+	public LedgerServer() {
+		this(sharedAccounts);
+	}
+
+	/**
+	 * Create a ledger on its own database.
+	 * @param accounts the entries per account
+	 */
+	LedgerServer(Map<String, List<String>> accounts) {
+		this.accounts = accounts;
+	}
 
 	/** Executions running per account, shared by all instances in this JVM to see overlaps across them. */
 	private static final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
@@ -45,7 +63,7 @@ public class LedgerServer implements LedgerApi {
 	@Override
 	public List<String> append(String account, String entry) {
 		return execute("append", account, entry, () -> {
-			List<String> entries = accounts.computeIfAbsent(account, (key) -> new ArrayList<>());
+			List<String> entries = this.accounts.computeIfAbsent(account, (key) -> new ArrayList<>());
 			synchronized (entries) {
 				entries.add(entry);
 				return new ArrayList<>(entries);
@@ -60,7 +78,7 @@ public class LedgerServer implements LedgerApi {
 
 	@Override
 	public int size(String account) {
-		return execute("size", account, "", () -> accounts.getOrDefault(account, List.of()).size());
+		return execute("size", account, "", () -> this.accounts.getOrDefault(account, List.of()).size());
 	}
 
 	@Override

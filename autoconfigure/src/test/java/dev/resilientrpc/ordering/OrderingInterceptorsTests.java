@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,7 +43,7 @@ class OrderingInterceptorsTests {
 
 	private final HybridLogicalClock clock = new HybridLogicalClock(this.physical, Duration.ofMillis(500));
 
-	private final LedgerServer ledger = new LedgerServer();
+	private final LedgerServer ledger = new LedgerServer(new ConcurrentHashMap<>());
 
 	private OrderingStore store = new InMemoryOrderingStore(this.physical, Duration.ofHours(24), Duration.ofHours(1),
 			10_000);
@@ -217,12 +218,11 @@ class OrderingInterceptorsTests {
 
 	@Test
 	void duplicateSeenOnlyByTheStoreIsRefusedAsRetryable() {
-		IdempotencyClaim claim = new IdempotencyClaim("elsewhere", "unused");
 		OrderingStore inFlightElsewhere = new ForwardingStore(this.store) {
 			@Override
-			public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim given) {
-				return (given != null && given.key().equals(claim.key())) ? Admission.inFlight()
-						: super.begin(slot, given);
+			public Admission begin(Ticket ticket) {
+				IdempotencyClaim claim = ticket.claim();
+				return (claim != null && claim.key().equals("elsewhere")) ? Admission.inFlight() : super.begin(ticket);
 			}
 		};
 		this.store = inFlightElsewhere;
@@ -377,7 +377,7 @@ class OrderingInterceptorsTests {
 	void keyLockedByAnotherInstanceShedsTheCall() {
 		OrderingStore busy = new ForwardingStore(this.store) {
 			@Override
-			public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+			public Admission begin(Ticket ticket) {
 				return Admission.busy(42);
 			}
 		};
@@ -450,14 +450,13 @@ class OrderingInterceptorsTests {
 		}
 
 		@Override
-		public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
-			return this.delegate.begin(slot, claim);
+		public Admission begin(Ticket ticket) {
+			return this.delegate.begin(ticket);
 		}
 
 		@Override
-		public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
-				@Nullable StoredOutcome outcome) {
-			this.delegate.end(slot, claim, executed, outcome);
+		public void end(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
+			this.delegate.end(ticket, executed, outcome);
 		}
 
 		@Override
@@ -493,20 +492,19 @@ class OrderingInterceptorsTests {
 		}
 
 		@Override
-		public Admission begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+		public Admission begin(Ticket ticket) {
 			if (this.failBegin) {
 				throw new OrderingStoreException("down", new IllegalStateException("down"));
 			}
-			return super.begin(slot, claim);
+			return super.begin(ticket);
 		}
 
 		@Override
-		public void end(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, boolean executed,
-				@Nullable StoredOutcome outcome) {
+		public void end(Ticket ticket, boolean executed, @Nullable StoredOutcome outcome) {
 			if (this.failEnd) {
 				throw new OrderingStoreException("down", new IllegalStateException("down"));
 			}
-			super.end(slot, claim, executed, outcome);
+			super.end(ticket, executed, outcome);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.resilientrpc.ordering;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,7 @@ abstract class OrderingStoreContractTests {
 	private static final StoredOutcome ERROR = StoredOutcome.error("{\"code\":-32000,\"message\":\"Application error\"}");
 
 	/**
-	 * Return the store under test, empty.
+	 * Return the store under test.
 	 * @return the store
 	 */
 	abstract OrderingStore store();
@@ -27,21 +28,47 @@ abstract class OrderingStoreContractTests {
 	 */
 	abstract String unique(String name);
 
-	private static OrderingSlot slot(String key, long timestamp) {
+	static OrderingSlot slot(String key, long timestamp) {
 		return new OrderingSlot(key, timestamp, StalePolicy.REJECT);
 	}
 
-	private static OrderingSlot ignoring(String key, long timestamp) {
+	static OrderingSlot ignoring(String key, long timestamp) {
 		return new OrderingSlot(key, timestamp, StalePolicy.IGNORE);
+	}
+
+	/** An attempt: a ticket and the store's decision about it. */
+	record Attempt(Ticket ticket, Admission admission) {
+
+		Admission.Decision decision() {
+			return this.admission.getDecision();
+		}
+
+	}
+
+	Attempt begin(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+		Ticket ticket = Ticket.of(slot, claim);
+		return new Attempt(ticket, store().begin(ticket));
+	}
+
+	Admission.Decision decide(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim) {
+		return begin(slot, claim).decision();
+	}
+
+	/** Begin and end an attempt that executes. */
+	void run(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim claim, @Nullable StoredOutcome outcome) {
+		Attempt attempt = begin(slot, claim);
+		assertThat(attempt.decision()).isEqualTo(Admission.Decision.ADMITTED);
+		store().end(attempt.ticket(), true, outcome);
 	}
 
 	@Test
 	void firstClaimIsAdmittedAndADuplicateIsInFlightUntilTheOutcomeIsReplayed() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
-		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
-		store().end(null, claim, true, RESULT);
-		Admission replay = store().begin(null, claim);
+		Attempt first = begin(null, claim);
+		assertThat(first.decision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.IN_FLIGHT);
+		store().end(first.ticket(), true, RESULT);
+		Admission replay = begin(null, claim).admission();
 		assertThat(replay.getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		assertThat(replay.getOutcome()).isEqualTo(RESULT);
 	}
@@ -49,49 +76,54 @@ abstract class OrderingStoreContractTests {
 	@Test
 	void errorsAreReplayedLikeResults() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
-		store().begin(null, claim);
-		store().end(null, claim, true, ERROR);
-		assertThat(store().begin(null, claim).getOutcome()).isEqualTo(ERROR);
+		run(null, claim, ERROR);
+		assertThat(begin(null, claim).admission().getOutcome()).isEqualTo(ERROR);
 	}
 
 	@Test
 	void keyWithAnotherFingerprintIsReused() {
 		String key = unique("idem");
-		store().begin(null, new IdempotencyClaim(key, "fp1"));
-		assertThat(store().begin(null, new IdempotencyClaim(key, "fp2")).getDecision())
-			.isEqualTo(Admission.Decision.KEY_REUSED);
-		store().end(null, new IdempotencyClaim(key, "fp1"), true, RESULT);
-		assertThat(store().begin(null, new IdempotencyClaim(key, "fp2")).getDecision())
-			.isEqualTo(Admission.Decision.KEY_REUSED);
+		Attempt first = begin(null, new IdempotencyClaim(key, "fp1"));
+		assertThat(decide(null, new IdempotencyClaim(key, "fp2"))).isEqualTo(Admission.Decision.KEY_REUSED);
+		store().end(first.ticket(), true, RESULT);
+		assertThat(decide(null, new IdempotencyClaim(key, "fp2"))).isEqualTo(Admission.Decision.KEY_REUSED);
 	}
 
 	@Test
 	void claimOfACallThatDidNotRunIsForgotten() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
-		store().begin(null, claim);
-		store().end(null, claim, false, null);
-		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		store().end(begin(null, claim).ticket(), false, null);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
-	void endWithoutBeginLeavesNoRecord() {
+	void endOfAnAttemptThatTookNothingLeavesNoRecordAndTouchesNoOtherAttempt() {
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp1");
-		store().end(null, claim, true, RESULT);
-		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		store().end(Ticket.of(null, claim), true, RESULT);
+		Attempt first = begin(null, claim);
+		assertThat(first.decision()).isEqualTo(Admission.Decision.ADMITTED);
+		Attempt duplicate = begin(null, claim);
+		assertThat(duplicate.decision()).isEqualTo(Admission.Decision.IN_FLIGHT);
+		store().end(duplicate.ticket(), false, null);
+		store().end(duplicate.ticket(), true, ERROR);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.IN_FLIGHT);
+		store().end(first.ticket(), true, RESULT);
+		assertThat(begin(null, claim).admission().getOutcome()).isEqualTo(RESULT);
 	}
 
 	@Test
 	void orderedCallsAreAdmittedInIncreasingTimestampOrderOnly() {
 		String key = unique("order");
 		assertThat(store().findHighWaterMark(key)).isEmpty();
-		assertThat(store().begin(slot(key, 100), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		Attempt first = begin(slot(key, 100), null);
+		assertThat(first.decision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(100);
-		store().end(slot(key, 100), null, true, null);
-		Admission equal = store().begin(slot(key, 100), null);
+		store().end(first.ticket(), true, null);
+		Admission equal = begin(slot(key, 100), null).admission();
 		assertThat(equal.getDecision()).isEqualTo(Admission.Decision.STALE);
 		assertThat(equal.getHighWaterMark()).isEqualTo(100);
-		assertThat(store().begin(slot(key, 99), null).getDecision()).isEqualTo(Admission.Decision.STALE);
-		assertThat(store().begin(slot(key, 101), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot(key, 99), null)).isEqualTo(Admission.Decision.STALE);
+		assertThat(decide(slot(key, 101), null)).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(101);
 	}
 
@@ -99,74 +131,66 @@ abstract class OrderingStoreContractTests {
 	void largeTimestampsCompareExactly() {
 		String key = unique("order");
 		long base = HybridLogicalClock.timestamp(1_700_000_000_000L, 0);
-		store().begin(slot(key, base + 1), null);
-		store().end(slot(key, base + 1), null, true, null);
-		assertThat(store().begin(slot(key, base), null).getDecision()).isEqualTo(Admission.Decision.STALE);
-		assertThat(store().begin(slot(key, base + 1), null).getDecision()).isEqualTo(Admission.Decision.STALE);
-		assertThat(store().begin(slot(key, base + 2), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		store().end(slot(key, base + 2), null, true, null);
-		assertThat(store().begin(slot(key, Long.MAX_VALUE), null).getDecision())
-			.isEqualTo(Admission.Decision.ADMITTED);
+		run(slot(key, base + 1), null, null);
+		assertThat(decide(slot(key, base), null)).isEqualTo(Admission.Decision.STALE);
+		assertThat(decide(slot(key, base + 1), null)).isEqualTo(Admission.Decision.STALE);
+		run(slot(key, base + 2), null, null);
+		assertThat(decide(slot(key, Long.MAX_VALUE), null)).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(Long.MAX_VALUE);
 	}
 
 	@Test
 	void keyIsBusyWhileACallRunsAndFreeAfterItEnds() {
 		String key = unique("order");
-		store().begin(slot(key, 100), null);
-		Admission busy = store().begin(slot(key, 200), null);
+		Attempt running = begin(slot(key, 100), null);
+		Admission busy = begin(slot(key, 200), null).admission();
 		assertThat(busy.getDecision()).isEqualTo(Admission.Decision.BUSY);
 		assertThat(busy.getHighWaterMark()).isEqualTo(100);
-		store().end(slot(key, 150), null, true, null);
-		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.BUSY);
-		store().end(slot(key, 100), null, true, null);
-		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		store().end(Ticket.of(slot(key, 100), null), true, null);
+		assertThat(decide(slot(key, 200), null)).isEqualTo(Admission.Decision.BUSY);
+		store().end(running.ticket(), true, null);
+		assertThat(decide(slot(key, 200), null)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
 	void retryOfAKnownOrderedCallIsReplayedAlthoughItsTimestampIsTheHighWaterMark() {
 		String key = unique("order");
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
-		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.IN_FLIGHT);
-		store().end(slot(key, 100), claim, true, RESULT);
-		store().begin(slot(key, 300), null);
-		store().end(slot(key, 300), null, true, null);
-		Admission retry = store().begin(slot(key, 100), claim);
+		Attempt first = begin(slot(key, 100), claim);
+		assertThat(first.decision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot(key, 100), claim)).isEqualTo(Admission.Decision.IN_FLIGHT);
+		store().end(first.ticket(), true, RESULT);
+		run(slot(key, 300), null, null);
+		Admission retry = begin(slot(key, 100), claim).admission();
 		assertThat(retry.getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		assertThat(retry.getOutcome()).isEqualTo(RESULT);
 	}
 
 	@Test
 	void orderedClaimIsSeparateFromTheUnorderedOneAndFromOtherKeys() {
-		String idem = unique("idem");
-		IdempotencyClaim claim = new IdempotencyClaim(idem, "fp");
+		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
 		String key = unique("order");
-		store().begin(slot(key, 100), claim);
-		store().end(slot(key, 100), claim, true, RESULT);
-		assertThat(store().begin(null, claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
-		assertThat(store().begin(slot(unique("other"), 100), claim).getDecision())
-			.isEqualTo(Admission.Decision.ADMITTED);
+		run(slot(key, 100), claim, RESULT);
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot(unique("other"), 100), claim)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
 	void staleCallWithRejectPolicyLeavesNoRecord() {
 		String key = unique("order");
-		store().begin(slot(key, 100), null);
-		store().end(slot(key, 100), null, true, null);
+		run(slot(key, 100), null, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
-		assertThat(store().begin(slot(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
-		assertThat(store().begin(slot(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
+		assertThat(decide(slot(key, 50), claim)).isEqualTo(Admission.Decision.STALE);
+		assertThat(decide(slot(key, 50), claim)).isEqualTo(Admission.Decision.STALE);
 	}
 
 	@Test
 	void staleCallWithIgnorePolicyIsRecordedAsANullResult() {
 		String key = unique("order");
-		store().begin(slot(key, 100), null);
-		store().end(slot(key, 100), null, true, null);
+		run(slot(key, 100), null, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
-		assertThat(store().begin(ignoring(key, 50), claim).getDecision()).isEqualTo(Admission.Decision.STALE);
-		Admission retry = store().begin(ignoring(key, 50), claim);
+		assertThat(decide(ignoring(key, 50), claim)).isEqualTo(Admission.Decision.STALE);
+		Admission retry = begin(ignoring(key, 50), claim).admission();
 		assertThat(retry.getDecision()).isEqualTo(Admission.Decision.REPLAY);
 		assertThat(retry.getOutcome()).isEqualTo(StoredOutcome.NULL_RESULT);
 	}
@@ -174,32 +198,31 @@ abstract class OrderingStoreContractTests {
 	@Test
 	void orderedCallThatDidNotRunGivesBackItsPlaceAndItsClaim() {
 		String key = unique("order");
-		store().begin(slot(key, 50), null);
-		store().end(slot(key, 50), null, true, null);
+		run(slot(key, 50), null, null);
 		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
-		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		Attempt attempt = begin(slot(key, 100), claim);
+		assertThat(attempt.decision()).isEqualTo(Admission.Decision.ADMITTED);
 		assertThat(store().findHighWaterMark(key)).hasValue(100);
-		store().end(slot(key, 100), claim, false, null);
+		store().end(attempt.ticket(), false, null);
 		assertThat(store().findHighWaterMark(key)).hasValue(50);
-		assertThat(store().begin(slot(key, 100), claim).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot(key, 100), claim)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
 	void firstCallOfAKeyThatDidNotRunLeavesTheKeyUnknown() {
 		String key = unique("order");
-		store().begin(slot(key, 100), null);
-		store().end(slot(key, 100), null, false, null);
+		store().end(begin(slot(key, 100), null).ticket(), false, null);
 		assertThat(store().findHighWaterMark(key)).isEmpty();
-		assertThat(store().begin(slot(key, 10), null).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(decide(slot(key, 10), null)).isEqualTo(Admission.Decision.ADMITTED);
 	}
 
 	@Test
-	void endOfAnotherCallDoesNotMoveTheMarkBack() {
+	void endOfAnotherAttemptDoesNotUnlockTheKeyNorMoveTheMarkBack() {
 		String key = unique("order");
-		store().begin(slot(key, 100), null);
-		store().end(slot(key, 99), null, false, null);
+		begin(slot(key, 100), null);
+		store().end(Ticket.of(slot(key, 100), null), false, null);
 		assertThat(store().findHighWaterMark(key)).hasValue(100);
-		assertThat(store().begin(slot(key, 200), null).getDecision()).isEqualTo(Admission.Decision.BUSY);
+		assertThat(decide(slot(key, 200), null)).isEqualTo(Admission.Decision.BUSY);
 	}
 
 	@Test
@@ -208,10 +231,7 @@ abstract class OrderingStoreContractTests {
 		String[] keys = { base + "{a}", base + "%7Ba%7D", base + "}", base + "%7D", base + "{", base + "%" };
 		long timestamp = 10;
 		for (String key : keys) {
-			assertThat(store().begin(slot(key, timestamp), null).getDecision()).as(key)
-				.isEqualTo(Admission.Decision.ADMITTED);
-			store().end(slot(key, timestamp), null, true, null);
-			timestamp--;
+			run(slot(key, timestamp--), null, null);
 		}
 		timestamp = 10;
 		for (String key : keys) {
@@ -220,8 +240,15 @@ abstract class OrderingStoreContractTests {
 	}
 
 	@Test
-	void beginNeedsASlotOrAClaim() {
-		assertThatIllegalArgumentException().isThrownBy(() -> store().begin(null, null));
+	void ticketNeedsASlotOrAClaim() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Ticket.of(null, null));
+	}
+
+	@Test
+	void executedCallWithAClaimNeedsAnOutcome() {
+		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
+		Attempt attempt = begin(null, claim);
+		assertThatIllegalArgumentException().isThrownBy(() -> store().end(attempt.ticket(), true, null));
 	}
 
 }

@@ -83,22 +83,27 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 	void layoutIsAsDocumentedWithTimeToLiveOnEveryKey() {
 		String key = unique("order");
 		String idem = unique("idem");
-		OrderingSlot slot = new OrderingSlot(key, 1234, StalePolicy.REJECT);
-		IdempotencyClaim claim = new IdempotencyClaim(idem, "fp");
-		store.begin(slot, claim);
+		Ticket ticket = new Ticket(slot(key, 1234), new IdempotencyClaim(idem, "fp"), "t1");
+		store.begin(ticket);
 		String record = "test:{" + key + "}:idem:" + idem;
 		assertThat(template.opsForValue().get("test:{" + key + "}:hw")).isEqualTo("0000000000000001234");
-		assertThat(template.opsForValue().get("test:{" + key + "}:lock")).isEqualTo("0000000000000001234:");
-		assertThat(template.<String, String>opsForHash().entries(record)).containsExactly(Map.entry("fp", "fp"));
+		assertThat(template.opsForValue().get("test:{" + key + "}:lock")).isEqualTo("0000000000000001234:t1:");
+		assertThat(template.<String, String>opsForHash().entries(record)).containsOnly(Map.entry("fp", "fp"),
+				Map.entry("own", "t1"));
 		assertThat(template.getExpire("test:{" + key + "}:hw")).isBetween(Duration.ofHours(11).toSeconds(),
 				Duration.ofHours(12).toSeconds());
 		assertThat(template.getExpire("test:{" + key + "}:lock")).isBetween(20L, 30L);
 		assertThat(template.getExpire(record)).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
-		store.end(slot, claim, true, StoredOutcome.result("[1,2]"));
+		store.end(ticket, true, StoredOutcome.result("[1,2]"));
 		assertThat(template.hasKey("test:{" + key + "}:lock")).isFalse();
-		assertThat(template.<String, String>opsForHash().get(record, "out")).isEqualTo("r[1,2]");
+		assertThat(template.<String, String>opsForHash().entries(record)).containsOnly(Map.entry("fp", "fp"),
+				Map.entry("out", "r[1,2]"));
+		Ticket next = new Ticket(slot(key, 2000), null, "t2");
+		store.begin(next);
+		assertThat(template.opsForValue().get("test:{" + key + "}:lock"))
+			.isEqualTo("0000000000000002000:t2:0000000000000001234");
 		String unordered = unique("idem");
-		store.begin(null, new IdempotencyClaim(unordered, "fp"));
+		store.begin(Ticket.of(null, new IdempotencyClaim(unordered, "fp")));
 		assertThat(template.hasKey("test:{" + unordered + "}:idem")).isTrue();
 	}
 
@@ -109,13 +114,34 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 			RedisOrderingStore down = new RedisOrderingStore(new StringRedisTemplate(unreachable), "test:",
 					Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(1));
 			assertThatExceptionOfType(OrderingStoreException.class)
-				.isThrownBy(() -> down.begin(new OrderingSlot("k", 1, StalePolicy.REJECT), null));
+				.isThrownBy(() -> down.begin(Ticket.of(slot("k", 1), null)));
+			assertThat(down.pendingEnds()).as("undoing of the begin whose reply was lost").isOne();
 			assertThatExceptionOfType(OrderingStoreException.class)
-				.isThrownBy(() -> down.end(null, new IdempotencyClaim("i", "fp"), false, null));
+				.isThrownBy(() -> down.end(Ticket.of(null, new IdempotencyClaim("i", "fp")), false, null));
+			assertThat(down.pendingEnds()).isEqualTo(2);
 		}
 		finally {
 			unreachable.destroy();
 		}
+	}
+
+	@Test
+	void beginWhoseReplyWasLostIsUndoneBeforeTheNextOperation() {
+		String key = unique("order");
+		IdempotencyClaim claim = new IdempotencyClaim(unique("idem"), "fp");
+		run(slot(key, 50), null, null);
+		Ticket lost = Ticket.of(slot(key, 100), claim);
+		assertThat(store.begin(lost).getDecision()).isEqualTo(Admission.Decision.ADMITTED);
+		store.undoLater(lost);
+		assertThat(store.pendingEnds()).isOne();
+		Attempt retry = begin(slot(key, 100), claim);
+		assertThat(retry.decision()).isEqualTo(Admission.Decision.ADMITTED);
+		assertThat(store.pendingEnds()).isZero();
+		store.undoLater(retry.ticket());
+		store.undoLater(Ticket.of(slot(key, 100), claim));
+		store.end(retry.ticket(), true, StoredOutcome.result("1"));
+		assertThat(decide(slot(key, 100), claim)).isEqualTo(Admission.Decision.REPLAY);
+		assertThat(store.findHighWaterMark(key)).hasValue(100);
 	}
 
 	@Test
