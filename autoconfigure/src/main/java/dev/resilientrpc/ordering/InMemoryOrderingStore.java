@@ -257,25 +257,20 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	private void evict(long now) {
 		for (int i = 0; i < EVICTIONS_PER_CLAIM; i++) {
 			Record oldest = this.recordsByAge.peek();
-			if (oldest == null) {
+			if (oldest == null || (oldest.expiresAt > now && this.records.mappingCount() <= this.maxRecords
+					&& this.records.get(oldest.key) == oldest)) {
 				return;
 			}
-			boolean current = this.records.get(oldest.key) == oldest;
-			if (current && oldest.expiresAt > now) {
-				if (this.records.mappingCount() <= this.maxRecords) {
-					return;
-				}
-				if (oldest.outcome == null) {
-					// in flight: never evicted for space, or its retry could run while it does
-					if (this.recordsByAge.remove(oldest)) {
-						this.recordsByAge.add(oldest);
-					}
-					continue;
-				}
+			oldest = this.recordsByAge.poll();
+			if (oldest == null || this.records.get(oldest.key) != oldest) {
+				continue;
 			}
-			if (this.recordsByAge.remove(oldest) && current) {
-				this.records.remove(oldest.key, oldest);
+			if (oldest.expiresAt > now && (oldest.outcome == null || this.records.mappingCount() <= this.maxRecords)) {
+				// in flight (never evicted for space, or its retry could run while it does), or no longer in excess
+				this.recordsByAge.add(oldest);
+				continue;
 			}
+			this.records.remove(oldest.key, oldest);
 		}
 	}
 
