@@ -13,11 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.autoconfigure.ordering.MicrometerOrderingListener;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
@@ -52,6 +54,10 @@ class OrderingInterceptorsTests {
 
 	private Map<String, StalePolicy> overrides = Map.of();
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final OrderingListener listener = new MicrometerOrderingListener(this.meters);
+
 	private @Nullable ServerInterceptor refuser;
 
 	private @Nullable JsonRpcServer server;
@@ -59,10 +65,10 @@ class OrderingInterceptorsTests {
 	private JsonRpcServer server() {
 		if (this.server == null) {
 			List<ServerInterceptor> interceptors = new ArrayList<>(List.of(
-					new ClockServerInterceptor(this.clock, OrderingListener.NONE),
-					new IdempotencyServerInterceptor(this.store, mapper, this.options, OrderingListener.NONE, true),
+					new ClockServerInterceptor(this.clock, this.listener),
+					new IdempotencyServerInterceptor(this.store, mapper, this.options, this.listener, true),
 					new OrderingServerInterceptor(this.clock, this.store, mapper,
-							new StalePolicies(StalePolicy.REJECT, this.overrides), this.options, OrderingListener.NONE),
+							new StalePolicies(StalePolicy.REJECT, this.overrides), this.options, this.listener),
 					new HeaderCapture()));
 			if (this.refuser != null) {
 				interceptors.add(this.refuser);
@@ -395,6 +401,48 @@ class OrderingInterceptorsTests {
 		assertThat(server().handle(body, body.length, headers::get).status()).isEqualTo(204);
 		assertThat(server().handle(body, body.length, headers::get).status()).isEqualTo(204);
 		assertThat(this.ledger.executions).hasSize(1);
+	}
+
+	@Test
+	void decisionsAreCountedInMetrics() {
+		Map<String, String> headers = headers(RpcHeaders.IDEMPOTENCY_KEY, idem(), RpcHeaders.ORDERING_KEY, "acct",
+				RpcHeaders.TIMESTAMP, ts(0, 5));
+		call("append", "[\"acct\",\"x\"]", headers);
+		call("append", "[\"acct\",\"x\"]", headers);
+		call("append", "[\"acct\",\"y\"]", headers);
+		call("append", "[\"acct\",\"old\"]", headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 4)));
+		call("label", "[\"acct\",\"old\"]", headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 4)));
+		call("append", "[\"acct\",\"x\"]", headers(RpcHeaders.TIMESTAMP, ts(10_000, 0)));
+		assertThat(this.meters.get("resilient.rpc.ordering.replays").tag("method", "ledger.append").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.key.reused").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.stale").tag("policy", "reject").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.stale").tag("policy", "ignore").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.clock.skew").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.turn.wait").tag("method", "ledger.append").timer().count())
+			.isEqualTo(4);
+		assertThat(this.meters.get("resilient.rpc.ordering.turn.wait").tag("method", "ledger.label").timer().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.store")
+			.tags("operation", "begin", "outcome", "success")
+			.timer()
+			.count()).isEqualTo(5);
+		assertThat(this.meters.get("resilient.rpc.ordering.store")
+			.tags("operation", "end", "outcome", "success")
+			.timer()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void shedAndFailOpenCallsAreCountedInMetrics() {
+		this.store = new FailingStore(this.store.getWatermarkTtl(), true, false);
+		call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.ORDERING_KEY, "acct"));
+		assertThat(this.meters.get("resilient.rpc.ordering.shed").tag("reason", "store-unavailable").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("resilient.rpc.ordering.store").tag("outcome", "failure").timer().count())
+			.isEqualTo(1);
 	}
 
 	private enum InterceptorOrderInner {
