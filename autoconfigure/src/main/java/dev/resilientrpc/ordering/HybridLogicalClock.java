@@ -108,7 +108,8 @@ public final class HybridLogicalClock {
 	public long physicalNow() {
 		long millis = this.clock.millis();
 		if (millis < 0 || millis > MAX_PHYSICAL) {
-			throw new IllegalStateException("Physical clock reads " + millis + " ms (expected: 0 to " + MAX_PHYSICAL + ")");
+			throw new IllegalStateException(
+					"Physical clock reads " + millis + " ms (expected: 0 to " + MAX_PHYSICAL + ")");
 		}
 		return millis;
 	}
@@ -148,7 +149,8 @@ public final class HybridLogicalClock {
 	 */
 	public static long timestamp(long physicalMillis, int logical) {
 		if (physicalMillis < 0 || physicalMillis > MAX_PHYSICAL) {
-			throw new IllegalArgumentException("physicalMillis: " + physicalMillis + " (expected: 0 to " + MAX_PHYSICAL + ")");
+			throw new IllegalArgumentException(
+					"physicalMillis: " + physicalMillis + " (expected: 0 to " + MAX_PHYSICAL + ")");
 		}
 		if (logical < 0 || logical > LOGICAL_MASK) {
 			throw new IllegalArgumentException("logical: " + logical + " (expected: 0 to " + LOGICAL_MASK + ")");
@@ -170,7 +172,8 @@ public final class HybridLogicalClock {
 			throw new IllegalArgumentException("is empty");
 		}
 		if (length > MAX_DIGITS) {
-			throw new IllegalArgumentException("has " + length + " characters (expected: at most " + MAX_DIGITS + " digits)");
+			throw new IllegalArgumentException(
+					"has " + length + " characters (expected: at most " + MAX_DIGITS + " digits)");
 		}
 		long value = 0;
 		for (int i = 0; i < length; i++) {

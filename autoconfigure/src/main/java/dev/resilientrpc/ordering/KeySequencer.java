@@ -66,7 +66,8 @@ final class KeySequencer {
 	}
 
 	private void leave(String key, Lane lane) {
-		this.lanes.computeIfPresent(key, (k, existing) -> (existing == lane && --existing.users == 0) ? null : existing);
+		this.lanes.computeIfPresent(key,
+				(k, existing) -> (existing == lane && --existing.users == 0) ? null : existing);
 	}
 
 	/**
@@ -153,7 +154,8 @@ final class KeySequencer {
 
 		private long sequence;
 
-		@Nullable Turn await(String key, long timestamp, long windowNanos, long maxWaitNanos) throws InterruptedException {
+		@Nullable Turn await(String key, long timestamp, long windowNanos, long maxWaitNanos)
+				throws InterruptedException {
 			this.lock.lock();
 			try {
 				long arrival = System.nanoTime();

@@ -31,8 +31,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  * (restored if the call does not run after all); expires after the lock lease should its
  * instance die before unlocking;</li>
  * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code own} (the ticket id,
- * while in flight), {@code out} (the encoded outcome, once completed), the record of an ordered call, in the same Cluster slot
- * as its key's high-water mark and lock;</li>
+ * while in flight), {@code out} (the encoded outcome, once completed): the record of an
+ * ordered call, in the same Cluster slot as its key's high-water mark and lock;</li>
  * <li><code>p{ik}:idem</code>: the same hash for a call without an ordering key.</li>
  * </ul>
  * Records expire after the record TTL, in flight or not: a call whose instance died while

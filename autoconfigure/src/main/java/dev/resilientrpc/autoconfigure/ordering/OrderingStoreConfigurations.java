@@ -81,8 +81,10 @@ final class OrderingStoreConfigurations {
 				.bind("resilient-rpc.ordering.store", OrderingProperties.Store.class)
 				.orElse(OrderingProperties.Store.AUTO);
 			ConditionMessage.Builder message = ConditionMessage.forCondition("Ordering store");
-			return (store != OrderingProperties.Store.IN_MEMORY) ? ConditionOutcome.match(message.because("is " + store))
-					: ConditionOutcome.noMatch(message.because("is in-memory"));
+			if (store == OrderingProperties.Store.IN_MEMORY) {
+				return ConditionOutcome.noMatch(message.because("is in-memory"));
+			}
+			return ConditionOutcome.match(message.because("is " + store));
 		}
 
 	}
