@@ -182,10 +182,8 @@ public final class JsonRpcServer {
 			if (notification) {
 				return null;
 			}
-			Map<String, @Nullable Object> data = new LinkedHashMap<>();
-			data.put("exception", ex.getClass().getName());
-			data.put("message", ex.getMessage());
-			return error(id, RpcErrorCodes.APPLICATION_ERROR, "Application error", data);
+			RpcErrorException error = applicationError(ex);
+			return error(id, error.getCode(), String.valueOf(error.getMessage()), error.getData());
 		}
 		if (notification) {
 			return null;
@@ -266,15 +264,45 @@ public final class JsonRpcServer {
 		}
 	}
 
+	/**
+	 * Return the error the server answers with when a method throws something other than an
+	 * {@link RpcErrorException}: code {@code -32000} with the exception's class and message in
+	 * {@code data}, never its stack trace.
+	 * @param ex what the method threw
+	 * @return the error
+	 */
+	public static RpcErrorException applicationError(Throwable ex) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
+		data.put("exception", ex.getClass().getName());
+		data.put("message", ex.getMessage());
+		return new RpcErrorException(RpcErrorCodes.APPLICATION_ERROR, "Application error", data);
+	}
+
+	/**
+	 * Return the error the server answers with when the result of a method cannot be written
+	 * as JSON.
+	 * @param method the JSON-RPC method name
+	 * @return the error
+	 */
+	public static RpcErrorException unwritableResult(String method) {
+		return new RpcErrorException(RpcErrorCodes.INTERNAL_ERROR, "Internal error",
+				Map.of("reason", "result of " + method + " cannot be written as JSON"));
+	}
+
 	private Outcome success(RpcMethodHandler handler, @Nullable Object result, @Nullable JsonNode id) {
 		byte[] resultJson;
-		try {
-			resultJson = this.mapper.writeValueAsBytes(result);
+		if (result instanceof SerializedResult serialized) {
+			resultJson = serialized.json();
 		}
-		catch (JacksonException ex) {
-			logger.warn("Cannot write the result of " + handler.getName() + " as JSON", ex);
-			return error(id, RpcErrorCodes.INTERNAL_ERROR, "Internal error",
-					Map.of("reason", "result of " + handler.getName() + " cannot be written as JSON"));
+		else {
+			try {
+				resultJson = this.mapper.writeValueAsBytes(result);
+			}
+			catch (JacksonException ex) {
+				logger.warn("Cannot write the result of " + handler.getName() + " as JSON", ex);
+				RpcErrorException error = unwritableResult(handler.getName());
+				return error(id, error.getCode(), String.valueOf(error.getMessage()), error.getData());
+			}
 		}
 		byte[] idJson = this.mapper.writeValueAsBytes(id);
 		byte[] json = new byte[RESULT_PREFIX.length + resultJson.length + ID_PREFIX.length + idJson.length + 1];
