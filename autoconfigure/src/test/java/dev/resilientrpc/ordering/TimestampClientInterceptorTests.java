@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.resilientrpc.client.ClientInterceptor;
-import dev.resilientrpc.client.FirstHealthyInstanceSelector;
+import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcRemoteException;
 import dev.resilientrpc.it.TestPorts;
@@ -55,7 +55,7 @@ class TimestampClientInterceptorTests {
 	void timestampInterceptorRunsOutsideTheRetry() {
 		List<ClientInterceptor> interceptors = client.getBean(RpcClient.class).getInterceptors();
 		assertThat(interceptors).hasExactlyElementsOfTypes(TimestampClientInterceptor.class, RetryingInterceptor.class,
-				FirstHealthyInstanceSelector.class);
+				InstanceSelector.class);
 	}
 
 	@Test
