@@ -257,6 +257,10 @@ public final class CheckpointManager {
 			}
 			replayed++;
 		}
+		if (manifest != null && replayed == 0) {
+			// the state is the checkpoint's: a checkpoint before the next change would be a copy
+			unit.lastChangeCount = unit.target.getChangeCount();
+		}
 		unit.replayedCalls = replayed;
 		unit.skippedCalls = skipped;
 		unit.replayDuration = Duration.ofNanos(System.nanoTime() - replayStarted);

@@ -18,6 +18,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
@@ -108,8 +109,10 @@ public class CheckpointedMap<K, V> extends AbstractMap<K, V> implements Concurre
 	@Override
 	public void restore(InputStream in) throws IOException {
 		Map<K, V> restored = new HashMap<>();
-		ObjectReader keys = this.mapper.readerFor(this.keyType);
-		ObjectReader values = this.mapper.readerFor(this.valueType);
+		// entries follow each other in one array: each value is read from the middle of it
+		ObjectReader keys = this.mapper.readerFor(this.keyType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		ObjectReader values = this.mapper.readerFor(this.valueType)
+			.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		try (JsonParser parser = this.mapper.createParser(StreamUtils.nonClosing(in))) {
 			if (parser.nextToken() != JsonToken.START_ARRAY) {
 				throw new IOException("Map '" + this.name + "' snapshot does not start with an array");
