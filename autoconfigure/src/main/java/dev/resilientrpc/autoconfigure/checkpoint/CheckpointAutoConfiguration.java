@@ -27,7 +27,6 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -42,9 +41,14 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "resilient-rpc.checkpoint.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CheckpointProperties.class)
-@Import({ CheckpointAutoConfiguration.RedisStoreConfiguration.class,
-		CheckpointAutoConfiguration.InMemoryStoreConfiguration.class })
 public final class CheckpointAutoConfiguration {
+
+	// after the nested RedisStoreConfiguration, whose store wins when Redis is configured
+	@Bean
+	@ConditionalOnMissingBean(CheckpointStore.class)
+	InMemoryCheckpointStore inMemoryCheckpointStore() {
+		return new InMemoryCheckpointStore();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -104,17 +108,6 @@ public final class CheckpointAutoConfiguration {
 				CheckpointProperties properties) {
 			properties.validate();
 			return new RedisCheckpointStore(connectionFactory, properties.getKeyPrefix());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class InMemoryStoreConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(CheckpointStore.class)
-		InMemoryCheckpointStore inMemoryCheckpointStore() {
-			return new InMemoryCheckpointStore();
 		}
 
 	}
