@@ -396,6 +396,10 @@ public final class CheckpointManager {
 				try {
 					checkpoint(unit, false);
 				}
+				catch (CheckpointFencedException ex) {
+					logger.warn("No last checkpoint of '" + unit.storeName + "' before shutdown: another process "
+							+ "has taken it over");
+				}
 				catch (RuntimeException ex) {
 					logger.error("The last checkpoint of '" + unit.storeName + "' before shutdown failed; its state "
 							+ "will be restored from the previous checkpoint and the command log", ex);

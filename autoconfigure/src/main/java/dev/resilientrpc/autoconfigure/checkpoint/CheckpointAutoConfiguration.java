@@ -124,12 +124,13 @@ public final class CheckpointAutoConfiguration {
 
 	}
 
+	// conditions whose classes may be missing go on the bean method, read only once the class check passed
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("checkpoint")
+	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 	static class HealthConfiguration {
 
 		@Bean
+		@ConditionalOnEnabledHealthIndicator("checkpoint")
 		@ConditionalOnMissingBean(name = "checkpointHealthIndicator")
 		CheckpointHealthIndicator checkpointHealthIndicator(CheckpointManager manager, CheckpointProperties properties) {
 			return new CheckpointHealthIndicator(manager, properties.getFailureThreshold());
@@ -138,11 +139,11 @@ public final class CheckpointAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Endpoint.class)
-	@ConditionalOnAvailableEndpoint(CheckpointEndpoint.class)
+	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 	static class EndpointConfiguration {
 
 		@Bean
+		@ConditionalOnAvailableEndpoint
 		@ConditionalOnMissingBean
 		CheckpointEndpoint checkpointEndpoint(CheckpointManager manager) {
 			return new CheckpointEndpoint(manager);
