@@ -51,8 +51,6 @@ public final class CheckpointManager {
 
 	private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]+");
 
-	private static final int CHUNKS_PER_BATCH = 16;
-
 	private static final int LOG_PAGE = 1000;
 
 	private final CheckpointStore store;
@@ -341,12 +339,7 @@ public final class CheckpointManager {
 	}
 
 	private List<byte @Nullable []> readChunks(String storeName, CheckpointManifest manifest) {
-		List<byte @Nullable []> chunks = new ArrayList<>(manifest.chunks());
-		for (int first = 0; first < manifest.chunks(); first += CHUNKS_PER_BATCH) {
-			int count = Math.min(CHUNKS_PER_BATCH, manifest.chunks() - first);
-			chunks.addAll(this.store.readChunks(storeName, manifest.id(), first, count));
-		}
-		return chunks;
+		return new ArrayList<>(this.store.readChunks(storeName, manifest.id(), 0, manifest.chunks()));
 	}
 
 	/**
@@ -512,22 +505,23 @@ public final class CheckpointManager {
 	private CheckpointManifest write(Unit unit, String cursor, Checkpointable.Snapshot snapshot,
 			List<AppliedCall> calls) throws IOException {
 		long id = this.store.nextCheckpointId(unit.storeName);
-		ChunkBatcher batcher = new ChunkBatcher(unit.storeName, id);
-		try {
-			CheckpointFormat.Written written = CheckpointFormat.write(batcher, this.chunkSize, this.compression, calls,
-					snapshot);
-			batcher.flush();
-			return new CheckpointManifest(id, unit.epoch, CheckpointFormat.VERSION, this.compression, written.chunks(),
-					written.size(), written.checksum(), cursor, this.clock.millis());
-		}
-		catch (IOException | RuntimeException ex) {
+		try (CheckpointStore.ChunkWriter chunks = this.store.openChunkWriter(unit.storeName, id)) {
 			try {
-				this.store.discard(unit.storeName, id, batcher.sent + batcher.batch.size());
+				CheckpointFormat.Written written = CheckpointFormat.write(chunks::write, this.chunkSize,
+						this.compression, calls, snapshot);
+				chunks.finish();
+				return new CheckpointManifest(id, unit.epoch, CheckpointFormat.VERSION, this.compression,
+						written.chunks(), written.size(), written.checksum(), cursor, this.clock.millis());
 			}
-			catch (RuntimeException suppressed) {
-				ex.addSuppressed(suppressed);
+			catch (IOException | RuntimeException ex) {
+				try {
+					this.store.discard(unit.storeName, id, chunks.count());
+				}
+				catch (RuntimeException suppressed) {
+					ex.addSuppressed(suppressed);
+				}
+				throw ex;
 			}
-			throw ex;
 		}
 	}
 
@@ -614,39 +608,6 @@ public final class CheckpointManager {
 			Thread.currentThread().interrupt();
 			throw new CheckpointException("Interrupted while restoring", ex);
 		}
-	}
-
-	private final class ChunkBatcher implements CheckpointFormat.ChunkSink {
-
-		private final String storeName;
-
-		private final long id;
-
-		private final List<byte[]> batch = new ArrayList<>(CHUNKS_PER_BATCH);
-
-		private int sent;
-
-		ChunkBatcher(String storeName, long id) {
-			this.storeName = storeName;
-			this.id = id;
-		}
-
-		@Override
-		public void accept(byte[] chunk) {
-			this.batch.add(chunk);
-			if (this.batch.size() == CHUNKS_PER_BATCH) {
-				flush();
-			}
-		}
-
-		void flush() {
-			if (!this.batch.isEmpty()) {
-				CheckpointManager.this.store.writeChunks(this.storeName, this.id, this.sent, this.batch);
-				this.sent += this.batch.size();
-				this.batch.clear();
-			}
-		}
-
 	}
 
 	private final class LogListener implements CommandLog.Listener {

@@ -41,6 +41,41 @@ public interface CheckpointStore {
 	void writeChunks(String name, long checkpointId, int firstIndex, List<byte[]> chunks);
 
 	/**
+	 * Open a writer for the chunks of a checkpoint not yet published, which may send chunks
+	 * while the next ones are produced. The default writes one chunk at a time with
+	 * {@link #writeChunks}.
+	 * @param name the store name of the checkpoint
+	 * @param checkpointId the reserved id
+	 * @return the writer
+	 */
+	default ChunkWriter openChunkWriter(String name, long checkpointId) {
+		return new ChunkWriter() {
+
+			private int count;
+
+			@Override
+			public void write(byte[] chunk) {
+				writeChunks(name, checkpointId, this.count, List.of(chunk));
+				this.count++;
+			}
+
+			@Override
+			public int count() {
+				return this.count;
+			}
+
+			@Override
+			public void finish() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+	}
+
+	/**
 	 * Publish a checkpoint whose chunks are written: it becomes the latest one, the oldest
 	 * ones beyond {@code keep} are deleted, and the command log is trimmed up to the cursor
 	 * of the oldest checkpoint kept.
@@ -114,6 +149,37 @@ public interface CheckpointStore {
 	 * @return the length of the log
 	 */
 	long logLength(String name);
+
+	/**
+	 * Writes the chunks of one checkpoint, in order.
+	 */
+	interface ChunkWriter extends AutoCloseable {
+
+		/**
+		 * Write the next chunk; it may still be in flight when this returns.
+		 * @param chunk the chunk, owned by the writer from now on
+		 */
+		void write(byte[] chunk);
+
+		/**
+		 * Return how many chunks were given to {@link #write}.
+		 * @return the count
+		 */
+		int count();
+
+		/**
+		 * Wait until every chunk is stored.
+		 * @throws RuntimeException if one could not be stored
+		 */
+		void finish();
+
+		/**
+		 * Release what the writer holds, without waiting.
+		 */
+		@Override
+		void close();
+
+	}
 
 	/**
 	 * What {@link #publish} did.

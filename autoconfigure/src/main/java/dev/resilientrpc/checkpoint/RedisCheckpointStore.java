@@ -179,6 +179,17 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	}
 
 	@Override
+	public ChunkWriter openChunkWriter(String name, long checkpointId) {
+		RedisConnection connection = this.connectionFactory.getConnection();
+		if (LETTUCE_PRESENT && LettuceChunks.supports(connection)) {
+			return new LettuceChunks.Writer(connection, this.connectionFactory, chunkPrefix(name) + checkpointId + ":",
+					UNPUBLISHED_CHUNK_TTL);
+		}
+		connection.close();
+		return CheckpointStore.super.openChunkWriter(name, checkpointId);
+	}
+
+	@Override
 	public PublishResult publish(String name, long epoch, CheckpointManifest manifest, int keep) {
 		List<byte[]> arguments = new ArrayList<>();
 		arguments.add(key(name, "epoch"));
@@ -251,6 +262,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 		String prefix = chunkPrefix(name) + checkpointId + ":";
 		List<Object> results;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			if (LETTUCE_PRESENT && LettuceChunks.supports(connection)) {
+				return LettuceChunks.read(connection, this.connectionFactory, prefix, firstIndex, count);
+			}
 			connection.openPipeline();
 			try {
 				for (int i = 0; i < count; i++) {
@@ -435,6 +449,146 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			catch (NoSuchAlgorithmException ex) {
 				throw new IllegalStateException(ex);
 			}
+		}
+
+	}
+
+	/**
+	 * Chunk I/O on Lettuce's asynchronous API of the connection Spring hands out (the shared
+	 * one by default): commands are pipelined without opening a dedicated connection, and a
+	 * writer keeps a bounded number of chunks in flight while the next ones are produced. In a
+	 * cluster the commands are routed by key, and all chunks of a checkpoint share one slot.
+	 */
+	private static final class LettuceChunks {
+
+		private static final int IN_FLIGHT = 8;
+
+		static boolean supports(RedisConnection connection) {
+			return connection.getNativeConnection() instanceof io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<?, ?>;
+		}
+
+		@SuppressWarnings("unchecked")
+		private static io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands(
+				RedisConnection connection) {
+			return (io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+		}
+
+		private static Duration timeout(RedisConnectionFactory factory) {
+			if (factory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
+				return Duration.ofMillis(lettuce.getTimeout());
+			}
+			return Duration.ofSeconds(60);
+		}
+
+		static List<byte[]> read(RedisConnection connection, RedisConnectionFactory factory, String prefix, int first,
+				int count) {
+			io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
+			List<io.lettuce.core.RedisFuture<byte[]>> futures = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				futures.add(commands.get(bytes(prefix + (first + i))));
+			}
+			long deadline = System.nanoTime() + timeout(factory).toNanos() + TimeUnit.SECONDS.toNanos(count);
+			List<byte[]> chunks = new ArrayList<>(count);
+			for (io.lettuce.core.RedisFuture<byte[]> future : futures) {
+				chunks.add(await(future, deadline));
+			}
+			return chunks;
+		}
+
+		private static <T> T await(java.util.concurrent.Future<T> future, long deadline) {
+			try {
+				return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for Redis", ex);
+			}
+			catch (ExecutionException ex) {
+				throw new IllegalStateException("Redis command failed: " + ex.getCause(), ex.getCause());
+			}
+			catch (TimeoutException ex) {
+				throw new IllegalStateException("Redis command timed out", ex);
+			}
+		}
+
+		static final class Writer implements ChunkWriter {
+
+			private final RedisConnection connection;
+
+			private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+			private final String prefix;
+
+			private final io.lettuce.core.SetArgs args;
+
+			private final Duration timeout;
+
+			private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
+
+			private final java.util.concurrent.atomic.AtomicReference<@Nullable Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+
+			private int count;
+
+			Writer(RedisConnection connection, RedisConnectionFactory factory, String prefix, Duration ttl) {
+				this.connection = connection;
+				this.commands = commands(connection);
+				this.prefix = prefix;
+				this.args = io.lettuce.core.SetArgs.Builder.px(ttl.toMillis());
+				this.timeout = timeout(factory);
+			}
+
+			@Override
+			public void write(byte[] chunk) {
+				throwIfFailed();
+				acquire(1);
+				io.lettuce.core.RedisFuture<String> future = this.commands.set(bytes(this.prefix + this.count), chunk,
+						this.args);
+				this.count++;
+				future.whenComplete((result, ex) -> {
+					if (ex != null) {
+						this.failure.compareAndSet(null, ex);
+					}
+					this.inFlight.release();
+				});
+			}
+
+			private void acquire(int permits) {
+				try {
+					if (!this.inFlight.tryAcquire(permits, this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+						throw new IllegalStateException("Chunk writes did not complete within " + this.timeout);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("Interrupted while writing chunks", ex);
+				}
+			}
+
+			private void throwIfFailed() {
+				Throwable ex = this.failure.get();
+				if (ex != null) {
+					throw new IllegalStateException("Writing a chunk failed: " + ex, ex);
+				}
+			}
+
+			@Override
+			public int count() {
+				return this.count;
+			}
+
+			@Override
+			public void finish() {
+				acquire(IN_FLIGHT);
+				this.inFlight.release(IN_FLIGHT);
+				throwIfFailed();
+			}
+
+			@Override
+			public void close() {
+				this.connection.close();
+			}
+
 		}
 
 	}
