@@ -1,5 +1,7 @@
 package dev.resilientrpc.checkpoint;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a checkpoint cannot be written or the state cannot be restored.
  */
@@ -10,7 +12,7 @@ public class CheckpointException extends RuntimeException {
 	 * @param message the message
 	 * @param cause the cause, or {@code null}
 	 */
-	public CheckpointException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+	public CheckpointException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

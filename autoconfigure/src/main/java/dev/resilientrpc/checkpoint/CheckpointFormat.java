@@ -1,5 +1,6 @@
 package dev.resilientrpc.checkpoint;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -132,7 +133,7 @@ final class CheckpointFormat {
 			Compression compression = Compression.ofId(header[5]);
 			InputStream body = (compression == Compression.DEFLATE) ? new InflaterInputStream(in, new Inflater(), BUFFER)
 					: in;
-			DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(body, BUFFER));
+			DataInputStream data = new DataInputStream(new BufferedInputStream(body, BUFFER));
 			int count = data.readInt();
 			if (count < 0) {
 				throw new CorruptCheckpointException("negative count of remembered calls");

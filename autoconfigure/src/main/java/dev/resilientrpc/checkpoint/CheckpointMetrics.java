@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Micrometer metrics of every checkpoint, tagged with {@code checkpoint=<name>}:
@@ -65,7 +66,7 @@ public final class CheckpointMetrics implements MeterBinder {
 		}
 	}
 
-	private void gauge(MeterRegistry registry, String name, String suffix, @org.jspecify.annotations.Nullable String unit,
+	private void gauge(MeterRegistry registry, String name, String suffix, @Nullable String unit,
 			String description, ToDoubleFunction<CheckpointStatus> value) {
 		Gauge.Builder<CheckpointManager> builder = Gauge
 			.builder("resilientrpc.checkpoint." + suffix, this.manager,

@@ -10,11 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.domain.Range;
@@ -24,6 +30,7 @@ import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.core.types.Expiration;
@@ -464,18 +471,18 @@ public final class RedisCheckpointStore implements CheckpointStore {
 		private static final int IN_FLIGHT = 8;
 
 		static boolean supports(RedisConnection connection) {
-			return connection.getNativeConnection() instanceof io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<?, ?>;
+			return connection.getNativeConnection() instanceof RedisClusterAsyncCommands<?, ?>;
 		}
 
 		@SuppressWarnings("unchecked")
-		private static io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands(
+		private static RedisClusterAsyncCommands<byte[], byte[]> commands(
 				RedisConnection connection) {
-			return (io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]>) connection
+			return (RedisClusterAsyncCommands<byte[], byte[]>) connection
 				.getNativeConnection();
 		}
 
 		private static Duration timeout(RedisConnectionFactory factory) {
-			if (factory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
+			if (factory instanceof LettuceConnectionFactory lettuce) {
 				return Duration.ofMillis(lettuce.getTimeout());
 			}
 			return Duration.ofSeconds(60);
@@ -483,20 +490,20 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 		static List<byte[]> read(RedisConnection connection, RedisConnectionFactory factory, String prefix, int first,
 				int count) {
-			io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
-			List<io.lettuce.core.RedisFuture<byte[]>> futures = new ArrayList<>(count);
+			RedisClusterAsyncCommands<byte[], byte[]> commands = commands(connection);
+			List<RedisFuture<byte[]>> futures = new ArrayList<>(count);
 			for (int i = 0; i < count; i++) {
 				futures.add(commands.get(bytes(prefix + (first + i))));
 			}
 			long deadline = System.nanoTime() + timeout(factory).toNanos() + TimeUnit.SECONDS.toNanos(count);
 			List<byte[]> chunks = new ArrayList<>(count);
-			for (io.lettuce.core.RedisFuture<byte[]> future : futures) {
+			for (RedisFuture<byte[]> future : futures) {
 				chunks.add(await(future, deadline));
 			}
 			return chunks;
 		}
 
-		private static <T> T await(java.util.concurrent.Future<T> future, long deadline) {
+		private static <T> T await(Future<T> future, long deadline) {
 			try {
 				return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
@@ -516,17 +523,17 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 			private final RedisConnection connection;
 
-			private final io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<byte[], byte[]> commands;
+			private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
 			private final String prefix;
 
-			private final io.lettuce.core.SetArgs args;
+			private final SetArgs args;
 
 			private final Duration timeout;
 
-			private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
+			private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
 
-			private final java.util.concurrent.atomic.AtomicReference<@Nullable Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+			private final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
 
 			private int count;
 
@@ -534,7 +541,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
 				this.connection = connection;
 				this.commands = commands(connection);
 				this.prefix = prefix;
-				this.args = io.lettuce.core.SetArgs.Builder.px(ttl.toMillis());
+				this.args = SetArgs.Builder.px(ttl.toMillis());
 				this.timeout = timeout(factory);
 			}
 
@@ -542,7 +549,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			public void write(byte[] chunk) {
 				throwIfFailed();
 				acquire(1);
-				io.lettuce.core.RedisFuture<String> future = this.commands.set(bytes(this.prefix + this.count), chunk,
+				RedisFuture<String> future = this.commands.set(bytes(this.prefix + this.count), chunk,
 						this.args);
 				this.count++;
 				future.whenComplete((result, ex) -> {

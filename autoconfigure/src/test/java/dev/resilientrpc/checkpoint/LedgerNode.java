@@ -1,6 +1,7 @@
 package dev.resilientrpc.checkpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +37,10 @@ final class LedgerNode implements AutoCloseable {
 		CheckpointManager.Builder builder = CheckpointManager.builder(store)
 			.checkpointables(List.of(this.state))
 			.nodeId("node")
-			.interval(java.time.Duration.ofHours(1))
-			.logTimeout(java.time.Duration.ofSeconds(1))
-			.restoreTimeout(java.time.Duration.ofSeconds(1))
-			.retryBackoff(java.time.Duration.ofMillis(50));
+			.interval(Duration.ofHours(1))
+			.logTimeout(Duration.ofSeconds(1))
+			.restoreTimeout(Duration.ofSeconds(1))
+			.retryBackoff(Duration.ofMillis(50));
 		customizer.accept(builder);
 		this.manager = builder.build();
 		RpcServiceRegistry registry = RpcServiceRegistry.of(Map.of("ledgerService", this.service));

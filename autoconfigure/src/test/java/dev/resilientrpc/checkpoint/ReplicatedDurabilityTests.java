@@ -2,6 +2,7 @@ package dev.resilientrpc.checkpoint;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ class ReplicatedDurabilityTests {
 
 	private static boolean replicaIsOnline() {
 		try (RedisConnection connection = connectionFactory.getConnection()) {
-			java.util.Properties info = connection.serverCommands().info("replication");
+			Properties info = connection.serverCommands().info("replication");
 			return info != null && "1".equals(info.getProperty("connected_slaves"));
 		}
 	}

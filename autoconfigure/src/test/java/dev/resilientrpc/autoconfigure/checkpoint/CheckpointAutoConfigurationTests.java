@@ -2,6 +2,7 @@ package dev.resilientrpc.autoconfigure.checkpoint;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -205,7 +206,7 @@ class CheckpointAutoConfigurationTests {
 			.withUserConfiguration(OrphanServiceConfiguration.class)
 			.withBean("orphanState", Checkpointable.class, () -> new EmptyState("orphan"))
 			.run((context) -> assertThat(context.getBean(CommandLogInterceptor.class).getLoggedMethods())
-				.containsExactly(java.util.Map.entry("orphan.change", "orphan")));
+				.containsExactly(Map.entry("orphan.change", "orphan")));
 	}
 
 	/**

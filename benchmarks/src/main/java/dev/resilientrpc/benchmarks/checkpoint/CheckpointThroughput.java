@@ -24,7 +24,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code SET}/{@code GET} of the same bytes (one value, and 1 MB chunks pipelined) against the
  * same private redis-server in the same run. Prints the median of several runs per size.
  *
- * <p>Run with {@code benchmarks/run.sh checkpoint.CheckpointThroughput [compression]}.
+ * <p>Run with {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.CheckpointThroughput [compression]}.
  */
 public final class CheckpointThroughput {
 

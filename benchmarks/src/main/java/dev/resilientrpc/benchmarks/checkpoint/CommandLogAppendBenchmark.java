@@ -1,6 +1,7 @@
 package dev.resilientrpc.benchmarks.checkpoint;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,11 +23,13 @@ import dev.resilientrpc.checkpoint.Durability;
 import dev.resilientrpc.checkpoint.RedisCheckpointStore;
 import dev.resilientrpc.server.JsonRpcServer;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Cost per call of the command log: a logged {@code kv.put} against a private redis-server
- * beside an unlogged {@code kv.get} through the same JSON-RPC server (no HTTP), for each
+ * beside an unlogged {@code kv.get} through the same JSON-RPC server (no HTTP) and a plain
+ * synchronous {@code XADD} over the same connection factory, for each
  * durability. Run with {@code -t 1} and {@code -t 4} to see group commit at work:
  * {@code benchmarks/run.sh jmh CommandLogAppend -t 4}.
  */
@@ -46,6 +49,12 @@ public class CommandLogAppendBenchmark {
 	private LettuceConnectionFactory factory;
 
 	private KvNode node;
+
+	private static final byte[] RAW_LOG = "bench:raw-log".getBytes();
+
+	private static final byte[] FIELD_K = "k".getBytes();
+
+	private static final byte[] FIELD_P = "p".getBytes();
 
 	private final AtomicLong keys = new AtomicLong();
 
@@ -70,6 +79,21 @@ public class CommandLogAppendBenchmark {
 	public JsonRpcServer.Response loggedPut() {
 		long key = this.keys.incrementAndGet();
 		return this.node.call("put", "[\"k" + (key & 1023) + "\",\"v" + key + "\"]", "put-" + key);
+	}
+
+	/**
+	 * Baseline: one plain {@code XADD} of a similar entry over the same connection factory,
+	 * synchronously, what a logged call costs at least when it is alone.
+	 * @return the record id
+	 */
+	@Benchmark
+	public Object rawXadd() {
+		long key = this.keys.incrementAndGet();
+		try (RedisConnection connection = this.factory.getConnection()) {
+			return connection.streamCommands()
+				.xAdd(RAW_LOG, Map.of(FIELD_K, ("raw-" + key).getBytes(), FIELD_P,
+						("[\"k" + (key & 1023) + "\",\"v" + key + "\"]").getBytes()));
+		}
 	}
 
 	@Benchmark

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,7 +37,7 @@ final class KvNode {
 
 	final JsonRpcServer server;
 
-	KvNode(CheckpointStore store, byte[] blob, java.util.function.Consumer<CheckpointManager.Builder> customizer) {
+	KvNode(CheckpointStore store, byte[] blob, Consumer<CheckpointManager.Builder> customizer) {
 		this.state = new KvState(blob);
 		CheckpointManager.Builder builder = CheckpointManager.builder(store).checkpointables(List.of(this.state)).keep(1);
 		customizer.accept(builder);

@@ -15,7 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * then restores the checkpoint and replays the log. Also prints the per-call cost of the
  * logged calls.
  *
- * <p>Run with {@code benchmarks/run.sh checkpoint.RecoveryTime [stateMb] [calls]}.
+ * <p>Run with {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.RecoveryTime [stateMb] [calls]}.
  */
 public final class RecoveryTime {
 
