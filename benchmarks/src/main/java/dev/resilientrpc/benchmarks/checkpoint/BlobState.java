@@ -1,5 +1,7 @@
 package dev.resilientrpc.benchmarks.checkpoint;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -28,12 +30,21 @@ final class BlobState implements Checkpointable {
 	@Override
 	public Snapshot snapshot() {
 		byte[] captured = this.bytes;
-		return (out) -> out.write(captured);
+		return (out) -> {
+			DataOutputStream data = new DataOutputStream(out);
+			data.writeInt(captured.length);
+			data.write(captured);
+			data.flush();
+		};
 	}
 
 	@Override
 	public void restore(InputStream in) throws IOException {
-		this.bytes = in.readAllBytes();
+		// the length first, so that the state is read into one array without copies
+		DataInputStream data = new DataInputStream(in);
+		byte[] restored = new byte[data.readInt()];
+		data.readFully(restored);
+		this.bytes = restored;
 	}
 
 }
