@@ -48,7 +48,8 @@ class ReplicatedDurabilityTests {
 	private static boolean replicaIsOnline() {
 		try (RedisConnection connection = connectionFactory.getConnection()) {
 			Properties info = connection.serverCommands().info("replication");
-			return info != null && "1".equals(info.getProperty("connected_slaves"));
+			return info != null && "1".equals(info.getProperty("connected_slaves"))
+					&& String.valueOf(info.getProperty("slave0")).contains("state=online");
 		}
 	}
 
@@ -60,7 +61,7 @@ class ReplicatedDurabilityTests {
 
 	private LedgerNode node() {
 		return new LedgerNode(new RedisCheckpointStore(connectionFactory, "rrpc"),
-				(builder) -> builder.durability(Durability.REPLICATED).replicationTimeout(Duration.ofMillis(300)));
+				(builder) -> builder.durability(Durability.REPLICATED).replicationTimeout(Duration.ofSeconds(1)));
 	}
 
 	@Test
