@@ -87,6 +87,29 @@ public final class JsonRpcServer {
 	}
 
 	/**
+	 * Bind params and invoke an exported method directly, without the interceptor chain, as
+	 * when a logged call is replayed on recovery.
+	 * @param method the JSON-RPC method name, {@code <service>.<method>}
+	 * @param params the params (an array or an object), or {@code null} for none
+	 * @return the method's result
+	 * @throws RpcErrorException with {@code -32601} if the method is not exported, or
+	 * {@code -32602} if the params do not bind
+	 * @throws Exception what the method threw
+	 */
+	public @Nullable Object invokeWithoutInterceptors(String method, @Nullable JsonNode params) throws Exception {
+		RpcMethodHandler handler = this.registry.find(method);
+		if (handler == null) {
+			throw new RpcErrorException(RpcErrorCodes.METHOD_NOT_FOUND, "Method not found", Map.of("method", method));
+		}
+		try {
+			return handler.invoke(bind(handler, params));
+		}
+		catch (InvalidParamsException ex) {
+			throw new RpcErrorException(RpcErrorCodes.INVALID_PARAMS, "Invalid params", ex.data);
+		}
+	}
+
+	/**
 	 * Process one request body.
 	 * @param body the body, UTF-8 JSON
 	 * @param length how many bytes of {@code body} to read
