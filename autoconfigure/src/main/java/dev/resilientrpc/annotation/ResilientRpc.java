@@ -47,6 +47,15 @@ public @interface ResilientRpc {
 	String service() default "";
 
 	/**
+	 * SpEL expression over the method's arguments that gives the routing key, such as
+	 * {@code "#order.id"} ({@code #p0}, {@code #a0} and {@code #root[0]} name the first
+	 * argument). Its string form routes the call like a {@link RoutingKey @RoutingKey} argument,
+	 * which a method with a key expression must not have. Ignored on an interface.
+	 * @return the key expression, or empty for none
+	 */
+	String key() default "";
+
+	/**
 	 * Name of the retry policy, as configured under {@code resilient-rpc.retry.policies.<name>}.
 	 * Empty to use the service's policy ({@code resilient-rpc.client.services.<name>.retry}) or
 	 * else the {@code default} policy. A name that is not defined fails the startup.

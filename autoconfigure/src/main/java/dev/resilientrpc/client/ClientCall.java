@@ -27,6 +27,10 @@ public final class ClientCall {
 
 	private @Nullable Map<String, Object> attributes;
 
+	private @Nullable String routingKey;
+
+	private boolean routingKeyResolved;
+
 	private @Nullable Object proxy;
 
 	/**
@@ -66,13 +70,16 @@ public final class ClientCall {
 	}
 
 	/**
-	 * Return the routing key: the string form of the {@code @RoutingKey} argument.
-	 * @return the routing key or {@code null} if the method has none or the argument is null
+	 * Return the routing key: the string form of the {@code @RoutingKey} argument or of the
+	 * value of the method's {@code @ResilientRpc(key = ...)} expression, worked out once per call.
+	 * @return the routing key or {@code null} if the method has none or the value is null
 	 */
 	public @Nullable String getRoutingKey() {
-		int index = this.method.routingKeyIndex();
-		Object key = (index >= 0) ? this.arguments[index] : null;
-		return (key != null) ? key.toString() : null;
+		if (!this.routingKeyResolved) {
+			this.routingKey = this.method.routingKeyOf(this.arguments);
+			this.routingKeyResolved = true;
+		}
+		return this.routingKey;
 	}
 
 	/**

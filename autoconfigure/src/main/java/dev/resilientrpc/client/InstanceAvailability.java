@@ -1,17 +1,18 @@
 package dev.resilientrpc.client;
 
 /**
- * Says whether an instance may be given calls right now. An instance selector passes over an
- * instance that any bean of this type reports unavailable; the circuit breakers, for example,
- * report an instance whose breaker is open.
+ * Says whether an instance may take calls now, for example because its circuit breaker is
+ * closed. An instance selector that honours availability consults every bean of this type: an
+ * instance is available only when all of them say so. Implementations are called on the hot
+ * path of every call and must answer quickly, without I/O.
  */
 @FunctionalInterface
 public interface InstanceAvailability {
 
 	/**
-	 * Whether the instance may be given calls right now.
+	 * Whether the instance may take calls now.
 	 * @param instance the instance
-	 * @return whether the instance is available
+	 * @return {@code true} if calls may be sent to it
 	 */
 	boolean isAvailable(ServiceInstance instance);
 

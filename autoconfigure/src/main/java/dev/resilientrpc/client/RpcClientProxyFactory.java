@@ -75,7 +75,7 @@ public class RpcClientProxyFactory {
 			if (Modifier.isAbstract(method.getModifiers())) {
 				methods.put(method, new RpcMethodMetadata(service, service + "." + method.getName(), method,
 						this.mapper.constructType(method.getGenericReturnType()),
-						method.getReturnType() == void.class, routingKeyIndex(method)));
+						method.getReturnType() == void.class, routingKeyIndex(method), RoutingKeyExpression.of(method)));
 			}
 		}
 		InvocationHandler handler = new ClientInvocationHandler(type, service, methods, this.client);

@@ -7,13 +7,18 @@ package dev.resilientrpc.protocol;
  * in between.
  *
  * <p>Client chain, per logical call: {@link Client#FALLBACK fallback} → {@link Client#DEADLINE
- * deadline} → {@link Client#BULKHEAD
- * bulkhead} → {@link Client#RETRY retry} (budget) → per attempt: {@link Client#INSTANCE_SELECTION
- * pick instance} → {@link Client#CIRCUIT_BREAKER breaker of that instance} → HTTP transport.
+ * deadline} → {@link Client#BULKHEAD bulkhead} → {@link Client#TIMESTAMP timestamp} →
+ * {@link Client#RETRY retry} (budget) → per attempt: {@link Client#INSTANCE_SELECTION pick
+ * instance} → {@link Client#CIRCUIT_BREAKER breaker of that instance} → HTTP transport. The
+ * fallback sees the final outcome of a call. The timestamp sits outside the retry so that
+ * every retry, hedge and failover of a call carries the same {@code Rpc-Timestamp}, as every
+ * attempt carries the same {@code Idempotency-Key}.
  *
  * <p>Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK clock}
  * → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
- * {@link Server#COMMAND_LOG command log} → method invocation.
+ * {@link Server#COMMAND_LOG command log} → method invocation. For a call with an ordering key
+ * the idempotency record is claimed by the ordering interceptor, in the same store round trip
+ * that admits the call to its key, once the call's turn has come.
  */
 public final class InterceptorOrder {
 
@@ -33,6 +38,12 @@ public final class InterceptorOrder {
 
 		/** Limits concurrent calls per service. */
 		public static final int BULKHEAD = 200;
+
+		/**
+		 * Stamps the logical call with one hybrid-logical-clock timestamp, reused by all its
+		 * attempts.
+		 */
+		public static final int TIMESTAMP = 250;
 
 		/** Retries failed attempts within the budget. */
 		public static final int RETRY = 300;

@@ -7,10 +7,13 @@ import org.springframework.util.Assert;
 /**
  * The retry budget of one service: a token bucket in the manner of gRPC's
  * {@code retryThrottling}. The bucket starts full with {@code maxTokens}; every failed attempt
- * that points at the server (connection refused, timeout, broken connection, HTTP 5xx, "overloaded",
- * "duplicate in flight", a listed application exception) takes one token; every successful
+ * that reached a server (timeout, broken connection, HTTP 5xx, "overloaded", "duplicate in
+ * flight", a listed application exception) takes one token; every successful
  * attempt puts back {@code tokenRatio} of a token, up to {@code maxTokens}. A retry is allowed
  * only while more than half of {@code maxTokens} are left.
+ *
+ * <p>Failures that never reached a server (a refused connection, an open breaker) neither take
+ * tokens nor need them: retrying them adds no load to a server.
  *
  * <p>So when the service fails completely, at most {@code maxTokens / 2} retries are made
  * before retries stop, and from then on each call makes one attempt: attempts per call tend to
@@ -68,7 +71,7 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * Record a failed attempt that points at the server.
+	 * Record a failed attempt that reached a server.
 	 */
 	public void onFailure() {
 		int current;

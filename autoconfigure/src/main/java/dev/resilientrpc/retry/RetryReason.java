@@ -8,7 +8,7 @@ public enum RetryReason {
 	/**
 	 * No connection could be made: the request never reached the server.
 	 */
-	CONNECT("connect", false, true),
+	CONNECT("connect", false, false),
 
 	/**
 	 * The instance's circuit breaker is open: the request was not sent.
@@ -71,8 +71,9 @@ public enum RetryReason {
 	}
 
 	/**
-	 * Whether a failure for this reason takes a token from the retry budget. An open breaker
-	 * does not: the attempt never reached the server.
+	 * Whether a failure for this reason takes a token from the retry budget, and its retry
+	 * needs the budget. A refused connection and an open breaker do not: the attempt never
+	 * reached a server, so retrying it adds no load to one (the attempt limit still applies).
 	 * @return whether the failure charges the budget
 	 */
 	public boolean chargesBudget() {

@@ -87,6 +87,29 @@ public final class JsonRpcServer {
 	}
 
 	/**
+	 * Bind params and invoke an exported method directly, without the interceptor chain, as
+	 * when a logged call is replayed on recovery.
+	 * @param method the JSON-RPC method name, {@code <service>.<method>}
+	 * @param params the params (an array or an object), or {@code null} for none
+	 * @return the method's result
+	 * @throws RpcErrorException with {@code -32601} if the method is not exported, or
+	 * {@code -32602} if the params do not bind
+	 * @throws Exception what the method threw
+	 */
+	public @Nullable Object invokeWithoutInterceptors(String method, @Nullable JsonNode params) throws Exception {
+		RpcMethodHandler handler = this.registry.find(method);
+		if (handler == null) {
+			throw new RpcErrorException(RpcErrorCodes.METHOD_NOT_FOUND, "Method not found", Map.of("method", method));
+		}
+		try {
+			return handler.invoke(bind(handler, params));
+		}
+		catch (InvalidParamsException ex) {
+			throw new RpcErrorException(RpcErrorCodes.INVALID_PARAMS, "Invalid params", ex.data);
+		}
+	}
+
+	/**
 	 * Process one request body.
 	 * @param body the body, UTF-8 JSON
 	 * @param length how many bytes of {@code body} to read
@@ -182,10 +205,8 @@ public final class JsonRpcServer {
 			if (notification) {
 				return null;
 			}
-			Map<String, @Nullable Object> data = new LinkedHashMap<>();
-			data.put("exception", ex.getClass().getName());
-			data.put("message", ex.getMessage());
-			return error(id, RpcErrorCodes.APPLICATION_ERROR, "Application error", data);
+			RpcErrorException error = applicationError(ex);
+			return error(id, error.getCode(), String.valueOf(error.getMessage()), error.getData());
 		}
 		if (notification) {
 			return null;
@@ -266,15 +287,45 @@ public final class JsonRpcServer {
 		}
 	}
 
+	/**
+	 * Return the error the server answers with when a method throws something other than an
+	 * {@link RpcErrorException}: code {@code -32000} with the exception's class and message in
+	 * {@code data}, never its stack trace.
+	 * @param ex what the method threw
+	 * @return the error
+	 */
+	public static RpcErrorException applicationError(Throwable ex) {
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
+		data.put("exception", ex.getClass().getName());
+		data.put("message", ex.getMessage());
+		return new RpcErrorException(RpcErrorCodes.APPLICATION_ERROR, "Application error", data);
+	}
+
+	/**
+	 * Return the error the server answers with when the result of a method cannot be written
+	 * as JSON.
+	 * @param method the JSON-RPC method name
+	 * @return the error
+	 */
+	public static RpcErrorException unwritableResult(String method) {
+		return new RpcErrorException(RpcErrorCodes.INTERNAL_ERROR, "Internal error",
+				Map.of("reason", "result of " + method + " cannot be written as JSON"));
+	}
+
 	private Outcome success(RpcMethodHandler handler, @Nullable Object result, @Nullable JsonNode id) {
 		byte[] resultJson;
-		try {
-			resultJson = this.mapper.writeValueAsBytes(result);
+		if (result instanceof SerializedResult serialized) {
+			resultJson = serialized.json();
 		}
-		catch (JacksonException ex) {
-			logger.warn("Cannot write the result of " + handler.getName() + " as JSON", ex);
-			return error(id, RpcErrorCodes.INTERNAL_ERROR, "Internal error",
-					Map.of("reason", "result of " + handler.getName() + " cannot be written as JSON"));
+		else {
+			try {
+				resultJson = this.mapper.writeValueAsBytes(result);
+			}
+			catch (JacksonException ex) {
+				logger.warn("Cannot write the result of " + handler.getName() + " as JSON", ex);
+				RpcErrorException error = unwritableResult(handler.getName());
+				return error(id, error.getCode(), String.valueOf(error.getMessage()), error.getData());
+			}
 		}
 		byte[] idJson = this.mapper.writeValueAsBytes(id);
 		byte[] json = new byte[RESULT_PREFIX.length + resultJson.length + ID_PREFIX.length + idJson.length + 1];

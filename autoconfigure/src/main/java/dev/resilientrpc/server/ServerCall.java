@@ -22,6 +22,8 @@ public final class ServerCall {
 
 	private @Nullable Map<String, Object> attributes;
 
+	private boolean invoked;
+
 	ServerCall(RpcMethodHandler method, @Nullable Object[] arguments, Function<String, @Nullable String> headers,
 			boolean notification) {
 		this.method = method;
@@ -62,6 +64,20 @@ public final class ServerCall {
 	 */
 	public boolean isNotification() {
 		return this.notification;
+	}
+
+	/**
+	 * Whether the chain reached the exported method, that is, whether the method ran (or is
+	 * running). An interceptor that catches an error tells by this whether the call was refused
+	 * before execution or failed in it.
+	 * @return whether the method was invoked
+	 */
+	public boolean isInvoked() {
+		return this.invoked;
+	}
+
+	void markInvoked() {
+		this.invoked = true;
 	}
 
 	/**

@@ -35,6 +35,7 @@ public final class ServerInterceptorChain {
 	 */
 	public @Nullable Object proceed(ServerCall call) throws Exception {
 		if (this.interceptor == null || this.next == null) {
+			call.markInvoked();
 			return call.getMethod().invoke(call.getArguments());
 		}
 		return this.interceptor.intercept(call, this.next);

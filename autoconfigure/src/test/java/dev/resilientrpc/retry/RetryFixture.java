@@ -59,7 +59,7 @@ public final class RetryFixture {
 					"resilient-rpc.client.services.dedup.idempotent=true",
 					"resilient-rpc.client.services.dedup.retry=fixed",
 					"resilient-rpc.client.services.down.instances=http://127.0.0.1:" + TestPorts.closedPort(),
-					"resilient-rpc.client.services.outage.instances=http://127.0.0.1:" + TestPorts.closedPort(),
+					"resilient-rpc.client.services.outage.instances=" + faulty,
 					"resilient-rpc.client.services.outage.retry=outage",
 					"resilient-rpc.client.services.cluster.instances=http://" + FaultServerApplication.BROKEN_HOST + ":"
 							+ this.port + ",http://127.0.0.1:" + this.port + ",http://127.0.0.2:" + this.port,
@@ -100,7 +100,9 @@ public final class RetryFixture {
 					"resilience4j.circuitbreaker.configs.cluster.minimum-number-of-calls=2",
 					"resilience4j.circuitbreaker.configs.cluster.failure-rate-threshold=50",
 					"resilience4j.circuitbreaker.configs.cluster.wait-duration-in-open-state=1h",
-					// the server answers many scripted failures: its breaker must stay closed
+					// these servers answer many scripted failures: their breakers must stay closed
+					"resilience4j.circuitbreaker.configs.outage.sliding-window-size=1000",
+					"resilience4j.circuitbreaker.configs.outage.minimum-number-of-calls=1000",
 					"resilience4j.circuitbreaker.configs.faulty.sliding-window-size=1000",
 					"resilience4j.circuitbreaker.configs.faulty.minimum-number-of-calls=1000")
 			.run();

@@ -65,18 +65,29 @@ class RetryInterceptorTests {
 	void anEmptyBudgetFailsTheCallFastWithTheLastFailureAsCause() {
 		RetryBudget budget = new RetryBudget(4, 0.1);
 		RpcRetryPolicy policy = TestCalls.policy().maxAttempts(10).build();
-		ScriptedTransport transport = new ScriptedTransport(refused());
+		ScriptedTransport transport = new ScriptedTransport(overloaded());
 		RpcClient client = TestCalls.client(policy, budget, this.time, transport);
 		// 4 tokens, retries allowed above 2: failures take 4 -> 3 -> 2, then no retry
 		assertThatExceptionOfType(RetryBudgetExhaustedException.class)
-			.isThrownBy(() -> client.execute(TestCalls.call("call")))
+			.isThrownBy(() -> client.execute(TestCalls.call("read")))
 			.satisfies((ex) -> {
 				assertThat(ex.getAttempts()).isEqualTo(2);
-				assertThat(ex.getCause()).isInstanceOf(RpcConnectException.class);
+				assertThat(ex.getCause()).isInstanceOf(RpcRemoteException.class);
 				assertThat(ex.isRetryable()).isFalse();
 			});
 		assertThat(transport.attempts).containsExactly(1, 2);
 		assertThat(budget.getTokens()).isEqualTo(2.0);
+	}
+
+	@Test
+	void refusedConnectionsNeitherTakeNorNeedTokens() {
+		RetryBudget budget = new RetryBudget(2, 0.1);
+		budget.onFailure();
+		assertThat(budget.canRetry()).isFalse();
+		ScriptedTransport transport = new ScriptedTransport(refused(), refused(), "done");
+		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, transport);
+		assertThat(client.execute(TestCalls.call("call"))).isEqualTo("done");
+		assertThat(budget.getTokens()).isEqualTo(1.1);
 	}
 
 	@Test
@@ -133,9 +144,9 @@ class RetryInterceptorTests {
 	@Test
 	void aSingleAttemptPolicyStillFeedsTheBudget() {
 		RetryBudget budget = new RetryBudget(10, 0.5);
-		ScriptedTransport failing = new ScriptedTransport(refused());
+		ScriptedTransport failing = new ScriptedTransport(overloaded());
 		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(1).build(), budget, this.time, failing);
-		assertThatExceptionOfType(RpcConnectException.class).isThrownBy(() -> client.execute(TestCalls.call("call")));
+		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client.execute(TestCalls.call("read")));
 		assertThat(budget.getTokens()).isEqualTo(9.0);
 		RpcClient succeeding = TestCalls.client(TestCalls.policy().maxAttempts(1).build(), budget, this.time,
 				new ScriptedTransport("done"));

@@ -40,6 +40,8 @@ class RetryableFailuresTests {
 		assertThat(RetryReason.CONNECT.requiresSafeToRepeat()).isFalse();
 		assertThat(RetryReason.CIRCUIT_OPEN.requiresSafeToRepeat()).isFalse();
 		assertThat(RetryReason.CIRCUIT_OPEN.chargesBudget()).isFalse();
+		assertThat(RetryReason.CONNECT.chargesBudget()).isFalse();
+		assertThat(RetryReason.TRANSPORT.chargesBudget()).isTrue();
 	}
 
 	@Test

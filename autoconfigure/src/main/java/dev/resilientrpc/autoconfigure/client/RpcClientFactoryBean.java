@@ -10,17 +10,17 @@ import dev.resilientrpc.client.StaticServiceInstances;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.SmartFactoryBean;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.Assert;
 
 /**
- * Creates the proxy of one {@code @ResilientRpc} interface. A service with no configured
- * instance fails the startup, naming the property to set.
+ * Creates the proxy of one {@code @ResilientRpc} interface, eagerly: a service with no
+ * configured instance fails the startup, naming the property to set.
  *
  * @param <T> the interface type
  */
-class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware {
+class RpcClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
 
 	private final Class<T> type;
 
@@ -51,6 +51,12 @@ class RpcClientFactoryBean<T> implements FactoryBean<T>, BeanFactoryAware {
 	@Override
 	public Class<?> getObjectType() {
 		return this.type;
+	}
+
+	@Override
+	public boolean isEagerInit() {
+		// create the proxy at startup, so that a missing instance list fails there
+		return true;
 	}
 
 }

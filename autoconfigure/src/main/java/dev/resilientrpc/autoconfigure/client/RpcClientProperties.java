@@ -92,7 +92,7 @@ public class RpcClientProperties {
 	 * Build the instances of every configured service, checking each URI.
 	 * @return the instances by service
 	 */
-	Map<String, List<ServiceInstance>> instances() {
+	public Map<String, List<ServiceInstance>> instances() {
 		Map<String, List<ServiceInstance>> result = new LinkedHashMap<>();
 		this.services.forEach((name, service) -> {
 			String prefix = "resilient-rpc.client.services." + name;

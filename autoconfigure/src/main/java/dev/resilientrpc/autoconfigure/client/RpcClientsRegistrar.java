@@ -23,6 +23,7 @@ import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
@@ -66,8 +67,9 @@ class RpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryA
 			return;
 		}
 		List<String> packages = AutoConfigurationPackages.get(this.beanFactory);
+		Environment environment = (this.environment != null) ? this.environment : new StandardEnvironment();
 		ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false,
-				(this.environment != null) ? this.environment : new org.springframework.core.env.StandardEnvironment()) {
+				environment) {
 
 			@Override
 			protected boolean isCandidateComponent(AnnotatedBeanDefinition definition) {

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcHeaders;
 import dev.resilientrpc.retry.FaultyApi;
 import dev.resilientrpc.retry.Faults;
@@ -20,7 +21,9 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The fault-injecting server: runs the {@link Faults} scripts, answers every request sent to
+ * The fault-injecting server: runs the {@link Faults} scripts before the call runs (as a server
+ * that sheds load does, so the server's idempotency records keep none of it), answers every
+ * request sent to
  * host {@value #BROKEN_HOST} with HTTP 502 and no JSON-RPC body, and can call itself through
  * {@link SelfClient}.
  */
@@ -49,6 +52,11 @@ public class FaultServerApplication {
 	}
 
 	@Bean
+	OutageServer outageServer(SelfClient self) {
+		return new OutageServer(self);
+	}
+
+	@Bean
 	ServerInterceptor currentCall() {
 		return new ServerInterceptor() {
 
@@ -56,6 +64,11 @@ public class FaultServerApplication {
 			public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
 				current.set(call);
 				try {
+					String method = call.getMethod().getMethod().getName();
+					if (method.equals("call") || method.equals("read")) {
+						// the scripted step: a failure here is one before the call ran, as a shed is
+						Faults.run(String.valueOf(call.getArguments()[0]), FaultyServer.arrival());
+					}
 					return chain.proceed(call);
 				}
 				finally {
@@ -65,7 +78,8 @@ public class FaultServerApplication {
 
 			@Override
 			public int getOrder() {
-				return 1000;
+				// after the deadline check, before the server's idempotency records
+				return InterceptorOrder.Server.DEADLINE + 10;
 			}
 
 		};
@@ -111,12 +125,12 @@ public class FaultServerApplication {
 
 		@Override
 		public String call(String id) {
-			return Faults.run(id, arrival());
+			return "ok " + id;
 		}
 
 		@Override
 		public String read(String id) {
-			return Faults.run(id, arrival());
+			return "ok " + id;
 		}
 
 		@Override
@@ -154,6 +168,16 @@ public class FaultServerApplication {
 	public static class DedupServer extends FaultyServer {
 
 		DedupServer(SelfClient self) {
+			super(self);
+		}
+
+	}
+
+	/** The same, exported as a service whose calls all fail. */
+	@RpcService("outage")
+	public static class OutageServer extends FaultyServer {
+
+		OutageServer(SelfClient self) {
 			super(self);
 		}
 

@@ -1,0 +1,7 @@
+/**
+ * Instances of remote services from Spring Cloud's {@code DiscoveryClient}.
+ */
+@NullMarked
+package dev.resilientrpc.loadbalancer.discovery;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Benchmarks and load drivers.
+ */
+@NullMarked
+package dev.resilientrpc.benchmarks.overhead.client;
+
+import org.jspecify.annotations.NullMarked;

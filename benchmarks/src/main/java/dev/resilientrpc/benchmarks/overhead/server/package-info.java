@@ -1,0 +1,7 @@
+/**
+ * Benchmarks and load drivers.
+ */
+@NullMarked
+package dev.resilientrpc.benchmarks.overhead.server;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,99 @@
+package dev.resilientrpc.sample.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import redis.embedded.RedisServer;
+
+/**
+ * The demo's Redis: the one configured with {@code spring.data.redis.*} (arguments, system
+ * properties or environment), or else an embedded {@code redis-server} on a free port, with an
+ * append-only file synced on every write so that it survives its own restart.
+ */
+final class DemoRedis implements AutoCloseable {
+
+	private final String host;
+
+	private final int port;
+
+	private final @Nullable RedisServer embedded;
+
+	private DemoRedis(String host, int port, @Nullable RedisServer embedded) {
+		this.host = host;
+		this.port = port;
+		this.embedded = embedded;
+	}
+
+	static DemoRedis start(List<String> args) {
+		String host = setting(args, "spring.data.redis.host");
+		String port = setting(args, "spring.data.redis.port");
+		String url = setting(args, "spring.data.redis.url");
+		if (url != null) {
+			java.net.URI uri = java.net.URI.create(url);
+			return new DemoRedis(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 6379, null);
+		}
+		if (host != null || port != null) {
+			return new DemoRedis((host != null) ? host : "localhost", (port != null) ? Integer.parseInt(port) : 6379,
+					null);
+		}
+		int free = Ports.free();
+		try {
+			Path dir = Files.createTempDirectory("resilient-rpc-demo-redis-");
+			RedisServer server = RedisServer.newRedisServer()
+				.port(free)
+				.bind("127.0.0.1")
+				.setting("dir " + dir)
+				.setting("appendonly yes")
+				.setting("appendfsync always")
+				.setting("save \"\"")
+				.build();
+			server.start();
+			return new DemoRedis("127.0.0.1", free, server);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start the embedded Redis", ex);
+		}
+	}
+
+	private static @Nullable String setting(List<String> args, String name) {
+		for (String arg : args) {
+			if (arg.startsWith("--" + name + "=")) {
+				return arg.substring(name.length() + 3);
+			}
+		}
+		String value = System.getProperty(name);
+		if (value == null) {
+			value = System.getenv(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+		}
+		return value;
+	}
+
+	String host() {
+		return this.host;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	boolean isEmbedded() {
+		return this.embedded != null;
+	}
+
+	@Override
+	public void close() {
+		if (this.embedded != null) {
+			try {
+				this.embedded.stop();
+			}
+			catch (IOException ex) {
+				// stopping is best effort at the end of the demo
+			}
+		}
+	}
+
+}

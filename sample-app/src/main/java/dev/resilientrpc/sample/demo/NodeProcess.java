@@ -1,0 +1,184 @@
+package dev.resilientrpc.sample.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One kv node run as a separate JVM, started from the same jar (or classpath) as the caller.
+ */
+public final class NodeProcess {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+	private final int port;
+
+	private final List<String> arguments;
+
+	private final Path log;
+
+	private @Nullable Process process;
+
+	/**
+	 * Create a node; it does not start yet.
+	 * @param port the HTTP port
+	 * @param arguments Spring arguments such as {@code --spring.data.redis.port=...}
+	 * @param log the file the node's output goes to
+	 */
+	public NodeProcess(int port, List<String> arguments, Path log) {
+		this.port = port;
+		this.arguments = List.copyOf(arguments);
+		this.log = log;
+	}
+
+	/**
+	 * Return the node's base URI.
+	 * @return the URI
+	 */
+	public String uri() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Return the node's port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Start the JVM (appending to its log).
+	 */
+	public void start() {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-Xmx256m");
+		command.add("-XX:TieredStopAtLevel=1");
+		String classpath = System.getProperty("java.class.path");
+		if (classpath.endsWith(".jar") && !classpath.contains(File.pathSeparator)) {
+			command.add("-jar");
+			command.add(classpath);
+		}
+		else {
+			command.add("-cp");
+			command.add(classpath);
+			command.add("dev.resilientrpc.sample.SampleApplication");
+		}
+		command.add("node");
+		command.add("--server.port=" + this.port);
+		command.addAll(this.arguments);
+		try {
+			this.process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
+				.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start a node: " + command, ex);
+		}
+	}
+
+	/**
+	 * Wait until the node answers UP on its readiness endpoint.
+	 * @param timeout how long to wait
+	 */
+	public void awaitReady(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (this.process != null && !this.process.isAlive()) {
+				throw new IllegalStateException("Node on port " + this.port + " exited with " + this.process.exitValue()
+						+ "; see " + this.log);
+			}
+			if (isReady()) {
+				return;
+			}
+			sleep(100);
+		}
+		throw new IllegalStateException("Node on port " + this.port + " not ready after " + timeout + "; see " + this.log);
+	}
+
+	/**
+	 * Whether the node answers UP on its readiness endpoint.
+	 * @return whether the node is ready
+	 */
+	public boolean isReady() {
+		try {
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(URI.create(uri() + "/actuator/health/readiness"))
+						.timeout(Duration.ofSeconds(1))
+						.build(),
+					HttpResponse.BodyHandlers.ofString());
+			return response.statusCode() == 200 && response.body().contains("\"UP\"");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Kill the JVM at once (SIGKILL), as a crash would.
+	 */
+	public void kill() {
+		Process current = this.process;
+		if (current != null) {
+			current.destroyForcibly();
+			try {
+				current.waitFor();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/**
+	 * Stop the JVM gracefully (SIGTERM), waiting for it to exit.
+	 */
+	public void stop() {
+		Process current = this.process;
+		if (current != null && current.isAlive()) {
+			current.destroy();
+			try {
+				if (!current.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+					current.destroyForcibly().waitFor();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				current.destroyForcibly();
+			}
+		}
+	}
+
+	/**
+	 * Whether the JVM is running.
+	 * @return whether the node process is alive
+	 */
+	public boolean isAlive() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
