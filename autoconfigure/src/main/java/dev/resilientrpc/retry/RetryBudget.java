@@ -12,8 +12,9 @@ import org.springframework.util.Assert;
  * attempt puts back {@code tokenRatio} of a token, up to {@code maxTokens}. A retry is allowed
  * only while more than half of {@code maxTokens} are left.
  *
- * <p>Failures that never reached a server (a refused connection, an open breaker) neither take
- * tokens nor need them: retrying them adds no load to a server.
+ * <p>Failures that never reached a server (a refused connection, an open breaker) take no
+ * token, so that a node that is down does not stop failover to the others; their retries still
+ * need the budget.
  *
  * <p>So when the service fails completely, at most {@code maxTokens / 2} retries are made
  * before retries stop, and from then on each call makes one attempt: attempts per call tend to

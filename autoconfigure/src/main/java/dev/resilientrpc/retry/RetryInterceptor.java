@@ -259,7 +259,7 @@ public final class RetryInterceptor implements ClientInterceptor {
 				this.stop = Stop.DEADLINE;
 				return false;
 			}
-			if (reason.chargesBudget() && !this.budget.canRetry()) {
+			if (!this.budget.canRetry()) {
 				this.stop = Stop.BUDGET;
 				RetryInterceptor.this.listener.onBudgetExhausted(this.call);
 				return false;

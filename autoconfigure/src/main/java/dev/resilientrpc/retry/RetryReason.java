@@ -71,9 +71,9 @@ public enum RetryReason {
 	}
 
 	/**
-	 * Whether a failure for this reason takes a token from the retry budget, and its retry
-	 * needs the budget. A refused connection and an open breaker do not: the attempt never
-	 * reached a server, so retrying it adds no load to one (the attempt limit still applies).
+	 * Whether a failure for this reason takes a token from the retry budget. A refused
+	 * connection and an open breaker do not: the attempt never reached a server. Their retries
+	 * still need the budget, so that a failing service gets no retries of any kind.
 	 * @return whether the failure charges the budget
 	 */
 	public boolean chargesBudget() {

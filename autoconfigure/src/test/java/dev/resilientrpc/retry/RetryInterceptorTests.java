@@ -80,14 +80,20 @@ class RetryInterceptorTests {
 	}
 
 	@Test
-	void refusedConnectionsNeitherTakeNorNeedTokens() {
-		RetryBudget budget = new RetryBudget(2, 0.1);
-		budget.onFailure();
-		assertThat(budget.canRetry()).isFalse();
+	void refusedConnectionsTakeNoTokensButTheirRetriesNeedThem() {
+		RetryBudget budget = new RetryBudget(4, 0.1);
 		ScriptedTransport transport = new ScriptedTransport(refused(), refused(), "done");
 		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, transport);
 		assertThat(client.execute(TestCalls.call("call"))).isEqualTo("done");
-		assertThat(budget.getTokens()).isEqualTo(1.1);
+		assertThat(budget.getTokens()).isEqualTo(4.0);
+		budget.onFailure();
+		budget.onFailure();
+		assertThat(budget.canRetry()).isFalse();
+		ScriptedTransport refusing = new ScriptedTransport(refused(), "done");
+		RpcClient spent = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, refusing);
+		assertThatExceptionOfType(RetryBudgetExhaustedException.class)
+			.isThrownBy(() -> spent.execute(TestCalls.call("call")));
+		assertThat(refusing.attempts).containsExactly(1);
 	}
 
 	@Test

@@ -221,7 +221,7 @@ public class RetryProperties {
 		 * Size of each service's token bucket. Every failed attempt takes a token; a retry is
 		 * allowed only while more than half of the tokens are left.
 		 */
-		private int maxTokens = 10;
+		private int maxTokens = 20;
 
 		/**
 		 * Part of a token that each successful attempt puts back, greater than 0 and at most 1.
