@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,7 +61,8 @@ final class LedgerClient {
 	}
 
 	List<String> entries(String account) throws IOException {
-		JsonNode result = call("entries", List.of(account), "read").get("result");
+		// every read is its own logical call: a shared key would be replayed or refused as reused
+		JsonNode result = call("entries", List.of(account), "read-" + UUID.randomUUID()).get("result");
 		return MAPPER.convertValue(result, MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
 	}
 

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
@@ -14,18 +13,14 @@ import dev.resilientrpc.sample.node.KvNodeApplication;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's entry points: a node with its readiness endpoint, a client calling it, and the
- * demo that the README's first command runs.
+ * The sample's entry points: a node with its readiness endpoint and a client calling it.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {
 
 	@Test
@@ -52,13 +47,6 @@ class SampleApplicationTests {
 				assertThat(kv.get("a")).isNull();
 			}
 		}
-	}
-
-	@Test
-	void demoShowsRealCalls(CapturedOutput output) {
-		SampleApplication.main(new String[] { "demo" });
-		assertThat(output.getOut()).contains("kv.get(\"greeting\")          -> hello")
-			.contains("kv.delete(\"greeting\")       -> true");
 	}
 
 }

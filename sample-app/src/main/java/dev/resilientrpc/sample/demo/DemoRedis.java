@@ -84,6 +84,56 @@ final class DemoRedis implements AutoCloseable {
 		return this.embedded != null;
 	}
 
+	/**
+	 * Stop the embedded Redis (its append-only file keeps every acknowledged write).
+	 */
+	void stop() {
+		try {
+			requireEmbedded().stop();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot stop the embedded Redis", ex);
+		}
+	}
+
+	/**
+	 * Start the embedded Redis again on the same port and directory.
+	 */
+	void start() {
+		try {
+			requireEmbedded().start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot restart the embedded Redis", ex);
+		}
+	}
+
+	/**
+	 * Make Redis lose everything, as a restart without persistence would.
+	 */
+	void flushAll() {
+		try (java.net.Socket socket = new java.net.Socket(this.host, this.port)) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write("FLUSHALL\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			socket.getOutputStream().flush();
+			int first = socket.getInputStream().read();
+			if (first != '+') {
+				throw new IllegalStateException("FLUSHALL was refused");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot flush Redis", ex);
+		}
+	}
+
+	private RedisServer requireEmbedded() {
+		if (this.embedded == null) {
+			throw new IllegalStateException("The demo restarts only the Redis it started itself; "
+					+ "run it without spring.data.redis.* for --demo.fault=restart-redis");
+		}
+		return this.embedded;
+	}
+
 	@Override
 	public void close() {
 		if (this.embedded != null) {

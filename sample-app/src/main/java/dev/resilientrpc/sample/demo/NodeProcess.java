@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +69,7 @@ public final class NodeProcess {
 		command.add("-Xmx256m");
 		command.add("-XX:TieredStopAtLevel=1");
 		String classpath = System.getProperty("java.class.path");
-		if (classpath.endsWith(".jar") && !classpath.contains(File.pathSeparator)) {
+		if (isBootJar(classpath)) {
 			command.add("-jar");
 			command.add(classpath);
 		}
@@ -153,7 +156,7 @@ public final class NodeProcess {
 		if (current != null && current.isAlive()) {
 			current.destroy();
 			try {
-				if (!current.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+				if (!current.waitFor(20, TimeUnit.SECONDS)) {
 					current.destroyForcibly().waitFor();
 				}
 			}
@@ -170,6 +173,19 @@ public final class NodeProcess {
 	 */
 	public boolean isAlive() {
 		return this.process != null && this.process.isAlive();
+	}
+
+	private static boolean isBootJar(String classpath) {
+		if (!classpath.endsWith(".jar") || classpath.contains(File.pathSeparator)) {
+			return false;
+		}
+		try (JarFile jar = new JarFile(classpath)) {
+			Manifest manifest = jar.getManifest();
+			return manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static void sleep(long millis) {

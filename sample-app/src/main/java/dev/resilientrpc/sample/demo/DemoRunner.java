@@ -1,0 +1,278 @@
+package dev.resilientrpc.sample.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.resilientrpc.sample.client.KvClient;
+import dev.resilientrpc.sample.client.KvClientApplication;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The demo: a Redis, three kv nodes as separate processes on free ports, and a client workload;
+ * one fault in the middle (by default a {@code kill -9} of a node, which is then restarted with
+ * the same arguments), a live progress view, and a report that says what was acknowledged and
+ * what was found afterwards.
+ */
+public final class DemoRunner {
+
+	private static final Pattern CHECKPOINTS = Pattern.compile("\"checkpoints\"\\s*:\\s*(\\d+)");
+
+	private static final Pattern REPLAYED = Pattern.compile("\"replayedCalls\"\\s*:\\s*(\\d+)");
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+	private final DemoOptions options;
+
+	private final PrintStream out;
+
+	private final boolean interactive;
+
+	private final AtomicReference<String> phase = new AtomicReference<>("starting");
+
+	private long started;
+
+	/**
+	 * Create a runner.
+	 * @param options the options
+	 * @param out where the progress view and report go
+	 * @param interactive whether to redraw one progress line (a terminal) instead of printing
+	 * a line every few seconds
+	 */
+	public DemoRunner(DemoOptions options, PrintStream out, boolean interactive) {
+		this.options = options;
+		this.out = out;
+		this.interactive = interactive;
+	}
+
+	/**
+	 * Run the demo.
+	 * @return the report
+	 * @throws Exception if the demo cannot run
+	 */
+	public DemoReport run() throws Exception {
+		Path dir = Files.createTempDirectory("resilient-rpc-demo-");
+		try (DemoRedis redis = DemoRedis.start(this.options.springArguments())) {
+			this.out.println("Redis: " + redis.host() + ":" + redis.port()
+					+ (redis.isEmbedded() ? " (embedded, append-only file synced on every write)" : " (configured)"));
+			List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free());
+			String instances = ports.stream().map((port) -> "http://127.0.0.1:" + port).collect(Collectors.joining(","));
+			List<String> nodeArguments = new ArrayList<>(this.options.springArguments());
+			nodeArguments.add("--spring.data.redis.host=" + redis.host());
+			nodeArguments.add("--spring.data.redis.port=" + redis.port());
+			nodeArguments.add("--resilient-rpc.client.services.kv.instances=" + instances);
+			List<NodeProcess> nodes = new ArrayList<>();
+			for (int i = 0; i < ports.size(); i++) {
+				nodes.add(new NodeProcess(ports.get(i), nodeArguments, dir.resolve("node-" + ports.get(i) + ".log")));
+			}
+			this.out.println("Starting 3 kv nodes (logs in " + dir + ") ...");
+			try {
+				nodes.forEach(NodeProcess::start);
+				for (NodeProcess node : nodes) {
+					node.awaitReady(Duration.ofSeconds(120));
+				}
+				this.out.println("Nodes ready: " + instances);
+				return runWorkload(redis, nodes, instances);
+			}
+			finally {
+				nodes.forEach(NodeProcess::stop);
+			}
+		}
+	}
+
+	private DemoReport runWorkload(DemoRedis redis, List<NodeProcess> nodes, String instances) throws Exception {
+		DemoCounters counters = new DemoCounters();
+		List<String> clientArguments = new ArrayList<>(this.options.springArguments());
+		clientArguments.add("--resilient-rpc.client.services.kv.instances=" + instances);
+		try (ConfigurableApplicationContext client = new SpringApplicationBuilder(KvClientApplication.class)
+			.web(WebApplicationType.NONE)
+			.profiles("client", "demo")
+			.initializers((context) -> context.getBeanFactory().registerSingleton("demoCounters", counters))
+			.run(clientArguments.toArray(String[]::new))) {
+			KvClient kv = client.getBean(KvClient.class);
+			Workload workload = new Workload(kv, this.options.keys(), this.options.threads(),
+					this.options.pause().toMillis());
+			this.started = System.nanoTime();
+			Thread progress = new Thread(() -> progress(workload, counters, nodes), "demo-progress");
+			progress.setDaemon(true);
+			progress.start();
+			workload.start();
+			phase("load", this.options.warmup());
+			NodeProcess victim = nodes.get(this.options.victim());
+			switch (this.options.fault()) {
+				case KILL_NODE -> {
+					this.phase.set("kill -9 node " + victim.port());
+					victim.kill();
+					phase("node " + victim.port() + " down", this.options.outage());
+					this.phase.set("restarting " + victim.port());
+					victim.start();
+					victim.awaitReady(Duration.ofSeconds(120));
+				}
+				case RESTART_REDIS -> {
+					this.phase.set("Redis stopped");
+					redis.stop();
+					phase("Redis down", this.options.outage());
+					redis.start();
+				}
+				case FLUSH_REDIS -> {
+					redis.flushAll();
+					phase("Redis lost its data", this.options.outage());
+				}
+			}
+			phase("recovered", this.options.recovery());
+			this.phase.set("stopping load");
+			workload.stop();
+			this.phase.set("verifying");
+			DemoReport report = verify(kv, workload, counters);
+			progress.interrupt();
+			progress.join();
+			printReport(report, workload);
+			return report;
+		}
+	}
+
+	private void phase(String name, Duration duration) throws InterruptedException {
+		this.phase.set(name);
+		Thread.sleep(duration.toMillis());
+	}
+
+	private DemoReport verify(KvClient kv, Workload workload, DemoCounters counters) {
+		int found = 0;
+		List<String> lost = new ArrayList<>();
+		for (Map.Entry<String, String> entry : workload.acknowledged.entrySet()) {
+			String value = null;
+			RuntimeException failure = null;
+			for (int attempt = 0; attempt < 5 && (value == null || !workload.isExpected(entry.getKey(), value)); attempt++) {
+				try {
+					value = kv.get(entry.getKey());
+					failure = null;
+				}
+				catch (RuntimeException ex) {
+					failure = ex;
+				}
+			}
+			if (failure == null && workload.isExpected(entry.getKey(), value)) {
+				found++;
+			}
+			else {
+				lost.add(entry.getKey() + " (acknowledged " + entry.getValue() + ", found "
+						+ ((failure != null) ? failure.getClass().getSimpleName() : value) + ")");
+			}
+		}
+		return new DemoReport(workload.calls.sum(), workload.acknowledgedWrites.sum(), workload.acknowledged.size(),
+				found, lost.size(), workload.appliedTwice.sum(), workload.staleReads.sum() + workload.inconsistent.sum(),
+				workload.failedCalls.sum(), counters.retries.sum(), counters.failovers.sum(),
+				lost.subList(0, Math.min(10, lost.size())));
+	}
+
+	private void progress(Workload workload, DemoCounters counters, List<NodeProcess> nodes) {
+		int tick = 0;
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				Thread.sleep(1000);
+			}
+			catch (InterruptedException ex) {
+				break;
+			}
+			tick++;
+			String line = progressLine(workload, counters, nodes);
+			if (this.interactive) {
+				this.out.print("\r\033[2K" + line);
+				this.out.flush();
+			}
+			else if (tick % 3 == 0) {
+				this.out.println(line);
+			}
+		}
+		if (this.interactive) {
+			this.out.println();
+		}
+	}
+
+	private String progressLine(Workload workload, DemoCounters counters, List<NodeProcess> nodes) {
+		long checkpoints = 0;
+		long replayed = 0;
+		StringBuilder states = new StringBuilder();
+		for (NodeProcess node : nodes) {
+			boolean up = node.isAlive() && node.isReady();
+			String status = up ? actuator(node, "/actuator/checkpoints") : null;
+			states.append(node.port()).append(up ? " up " : " DOWN ");
+			if (status != null) {
+				checkpoints += sum(CHECKPOINTS, status);
+				replayed += sum(REPLAYED, status);
+			}
+		}
+		long seconds = (System.nanoTime() - this.started) / 1_000_000_000L;
+		return String.format(Locale.ROOT,
+				"%3ds %-22s calls %6d  acked %6d  failed %4d  retries %4d  failovers %4d  stale %3d  shed %4d  checkpoints %3d  replayed %4d | %s",
+				seconds, this.phase.get(), workload.calls.sum(), workload.acknowledgedWrites.sum(),
+				workload.failedCalls.sum(), counters.retries.sum(), counters.failovers.sum(), counters.stale.sum(),
+				counters.shed.sum(), checkpoints, replayed, states.toString().trim());
+	}
+
+	private static long sum(Pattern pattern, String json) {
+		long total = 0;
+		Matcher matcher = pattern.matcher(json);
+		while (matcher.find()) {
+			total += Long.parseLong(matcher.group(1));
+		}
+		return total;
+	}
+
+	private static @Nullable String actuator(NodeProcess node, String path) {
+		try {
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(URI.create(node.uri() + path)).timeout(Duration.ofMillis(500)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? response.body() : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	private void printReport(DemoReport report, Workload workload) {
+		this.out.println();
+		this.out.println("Report (" + this.options.fault().name().toLowerCase(Locale.ROOT).replace('_', '-') + ")");
+		this.out.printf(Locale.ROOT, "  calls made:                  %d (%d failed after all retries: %s)%n", report.calls(),
+				report.failedCalls(), workload.failures.entrySet()
+					.stream()
+					.map((entry) -> entry.getKey() + " " + entry.getValue().sum())
+					.collect(Collectors.joining(", ")));
+		this.out.printf(Locale.ROOT, "  retries / failovers:         %d / %d%n", report.retries(), report.failovers());
+		this.out.printf(Locale.ROOT, "  writes applied twice:        %d%n", report.appliedTwice());
+		this.out.printf(Locale.ROOT, "  reads that saw a wrong value: %d%n", report.inconsistentReads());
+		if (!report.lost().isEmpty()) {
+			this.out.println("  lost, for example:          " + report.lost());
+		}
+		this.out.printf(Locale.ROOT, "acknowledged writes: %d (the last one of each of %d keys is checked)%n",
+				report.acknowledgedWrites(), report.keysWritten());
+		this.out.printf(Locale.ROOT, "writes found after recovery: %d of %d keys hold their last acknowledged write%n",
+				report.keysFound(), report.keysWritten());
+		this.out.printf(Locale.ROOT, "lost writes: %d%n", report.lostWrites());
+	}
+
+}
