@@ -37,6 +37,13 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  */
 public final class CommandLogInterceptor implements ServerInterceptor {
 
+	/**
+	 * Attribute of a {@link ServerCall} that another interceptor has already appended to a
+	 * command log (a failover successor logging a hinted write to the log of the node that owns
+	 * the call's key): such a call is passed through, not logged again to this node's log.
+	 */
+	public static final String LOGGED_ELSEWHERE_ATTRIBUTE = CommandLogInterceptor.class.getName() + ".loggedElsewhere";
+
 	private static final long RETRY_AFTER_MILLIS = 1000;
 
 	private static final int MAX_KEY_LENGTH = 1024;
@@ -98,7 +105,7 @@ public final class CommandLogInterceptor implements ServerInterceptor {
 	@Override
 	public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
 		Binding binding = this.bindings.get(call.getMethod());
-		if (binding == null) {
+		if (binding == null || call.getAttribute(LOGGED_ELSEWHERE_ATTRIBUTE) != null) {
 			return chain.proceed(call);
 		}
 		CheckpointManager.Unit unit = binding.unit;

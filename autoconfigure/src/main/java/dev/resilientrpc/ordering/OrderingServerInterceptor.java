@@ -2,17 +2,22 @@ package dev.resilientrpc.ordering;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.resilientrpc.annotation.Unordered;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
+import dev.resilientrpc.server.RpcMethodHandler;
 import dev.resilientrpc.server.ServerCall;
 import dev.resilientrpc.server.ServerInterceptor;
 import dev.resilientrpc.server.ServerInterceptorChain;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Executes the calls of each ordering key one at a time and in strictly increasing timestamp
@@ -32,7 +37,8 @@ import dev.resilientrpc.server.ServerInterceptorChain;
  * outcome.</li>
  * </ol>
  * A call without an {@code Rpc-Timestamp} is stamped on arrival by this node's clock, that is,
- * ordered by arrival. Calls without an {@code Rpc-Ordering-Key} pass untouched.
+ * ordered by arrival. Calls without an {@code Rpc-Ordering-Key}, and calls of methods marked
+ * {@link Unordered @Unordered}, pass untouched.
  */
 public final class OrderingServerInterceptor implements ServerInterceptor {
 
@@ -47,6 +53,8 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 	private final long maxWaitNanos;
 
 	private final long horizonMillis;
+
+	private final Map<RpcMethodHandler, Boolean> unordered = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new interceptor.
@@ -73,6 +81,10 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 
 	@Override
 	public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
+		if (this.unordered.computeIfAbsent(call.getMethod(),
+				(handler) -> AnnotatedElementUtils.hasAnnotation(handler.getMethod(), Unordered.class))) {
+			return chain.proceed(call);
+		}
 		String orderingKey = this.guard.key(call, RpcHeaders.ORDERING_KEY);
 		if (orderingKey == null) {
 			return chain.proceed(call);

@@ -16,9 +16,12 @@ package dev.resilientrpc.protocol;
  *
  * <p>Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK clock}
  * → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
- * {@link Server#COMMAND_LOG command log} → method invocation. For a call with an ordering key
- * the idempotency record is claimed by the ordering interceptor, in the same store round trip
- * that admits the call to its key, once the call's turn has come.
+ * {@link Server#FAILOVER failover} → {@link Server#COMMAND_LOG command log} → method
+ * invocation. For a call with an ordering key the idempotency record is claimed by the
+ * ordering interceptor, in the same store round trip that admits the call to its key, once
+ * the call's turn has come. Failover sits after ordering, so that a call it serves for a
+ * node that is down is already deduplicated and locked to its key across nodes, and before
+ * the command log, because such a call goes to that node's log instead of this one's.
  */
 public final class InterceptorOrder {
 
@@ -75,6 +78,13 @@ public final class InterceptorOrder {
 
 		/** Executes calls of one ordering key in timestamp order. */
 		public static final int ORDERING = 400;
+
+		/**
+		 * Serves calls whose ordering key another node owns: refuses them while that node is
+		 * alive, serves them from a replica of its state (logging writes to its command log)
+		 * while it is down.
+		 */
+		public static final int FAILOVER = 450;
 
 		/** Appends mutating calls to the command log. */
 		public static final int COMMAND_LOG = 500;

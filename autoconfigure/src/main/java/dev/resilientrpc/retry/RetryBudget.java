@@ -13,8 +13,8 @@ import org.springframework.util.Assert;
  * only while more than half of {@code maxTokens} are left.
  *
  * <p>Failures that never reached a server (a refused connection, an open breaker) take no
- * token, so that a node that is down does not stop failover to the others; their retries still
- * need the budget.
+ * token. A retry after a refused connection does not need one either, so that a node that is
+ * down never stops failover to the others (see {@link RetryReason#needsBudget()}).
  *
  * <p>So when the service fails completely, at most {@code maxTokens / 2} retries are made
  * before retries stop, and from then on each call makes one attempt: attempts per call tend to

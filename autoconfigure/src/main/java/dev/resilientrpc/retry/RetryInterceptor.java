@@ -259,7 +259,7 @@ public final class RetryInterceptor implements ClientInterceptor {
 				this.stop = Stop.DEADLINE;
 				return false;
 			}
-			if (!this.budget.canRetry()) {
+			if (reason.needsBudget() && !this.budget.canRetry()) {
 				this.stop = Stop.BUDGET;
 				RetryInterceptor.this.listener.onBudgetExhausted(this.call);
 				return false;

@@ -80,20 +80,32 @@ class RetryInterceptorTests {
 	}
 
 	@Test
-	void refusedConnectionsTakeNoTokensButTheirRetriesNeedThem() {
+	void refusedConnectionsNeitherTakeNorNeedTokens() {
 		RetryBudget budget = new RetryBudget(4, 0.1);
-		ScriptedTransport transport = new ScriptedTransport(refused(), refused(), "done");
-		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, transport);
-		assertThat(client.execute(TestCalls.call("call"))).isEqualTo("done");
-		assertThat(budget.getTokens()).isEqualTo(4.0);
 		budget.onFailure();
 		budget.onFailure();
 		assertThat(budget.canRetry()).isFalse();
-		ScriptedTransport refusing = new ScriptedTransport(refused(), "done");
-		RpcClient spent = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, refusing);
+		ScriptedTransport transport = new ScriptedTransport(refused(), refused(), "done");
+		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, transport);
+		assertThat(client.execute(TestCalls.call("call"))).isEqualTo("done");
+		assertThat(transport.attempts).containsExactly(1, 2, 3);
+		assertThat(budget.getTokens()).isEqualTo(2.1);
+	}
+
+	@Test
+	void aRetryAfterAnOpenBreakerNeedsTheBudget() {
+		RetryBudget budget = new RetryBudget(4, 0.1);
+		budget.onFailure();
+		budget.onFailure();
+		CircuitBreaker breaker = CircuitBreaker.ofDefaults("svc@127.0.0.1:1");
+		breaker.transitionToForcedOpenState();
+		ScriptedTransport transport = new ScriptedTransport(new CircuitOpenException(TestCalls.INSTANCE,
+				CallNotPermittedException.createCallNotPermittedException(breaker)), "done");
+		RpcClient client = TestCalls.client(TestCalls.policy().maxAttempts(3).build(), budget, this.time, transport);
 		assertThatExceptionOfType(RetryBudgetExhaustedException.class)
-			.isThrownBy(() -> spent.execute(TestCalls.call("call")));
-		assertThat(refusing.attempts).containsExactly(1);
+			.isThrownBy(() -> client.execute(TestCalls.call("call")))
+			.withCauseInstanceOf(CircuitOpenException.class);
+		assertThat(budget.getTokens()).isEqualTo(2.0);
 	}
 
 	@Test

@@ -42,6 +42,8 @@ class RetryableFailuresTests {
 		assertThat(RetryReason.CIRCUIT_OPEN.chargesBudget()).isFalse();
 		assertThat(RetryReason.CONNECT.chargesBudget()).isFalse();
 		assertThat(RetryReason.TRANSPORT.chargesBudget()).isTrue();
+		assertThat(RetryReason.CONNECT.needsBudget()).isFalse();
+		assertThat(RetryReason.CIRCUIT_OPEN.needsBudget()).isTrue();
 	}
 
 	@Test

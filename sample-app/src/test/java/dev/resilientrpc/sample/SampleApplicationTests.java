@@ -1,11 +1,14 @@
 package dev.resilientrpc.sample;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
 
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
@@ -25,9 +28,16 @@ class SampleApplicationTests {
 
 	@Test
 	void nodeIsReadyAndServesKvCallsFromAClient() throws Exception {
+		int redisPort;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			redisPort = socket.getLocalPort();
+		}
+		// a private Redis: the node keeps its checkpoints, logs and ordering records there
+		RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
+		redis.start();
 		try (ConfigurableApplicationContext node = new SpringApplicationBuilder(KvNodeApplication.class)
 			.profiles("node")
-			.run("--server.port=0")) {
+			.run("--server.port=0", "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort)) {
 			int port = ((WebServerApplicationContext) node).getWebServer().getPort();
 			HttpResponse<String> readiness = HttpClient.newHttpClient()
 				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
@@ -45,7 +55,12 @@ class SampleApplicationTests {
 				assertThat(kv.delete("a")).isTrue();
 				assertThat(kv.delete("a")).isFalse();
 				assertThat(kv.get("a")).isNull();
+				assertThat(kv.append("b", "x")).isEqualTo("x");
+				assertThat(kv.append("b", "y")).isEqualTo("x,y");
 			}
+		}
+		finally {
+			redis.stop();
 		}
 	}
 

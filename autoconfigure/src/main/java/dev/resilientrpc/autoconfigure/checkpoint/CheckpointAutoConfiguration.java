@@ -53,9 +53,10 @@ public final class CheckpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CheckpointManager checkpointManager(CheckpointStore store, CheckpointProperties properties,
-			ObjectProvider<Checkpointable> checkpointables, Environment environment) {
+			ObjectProvider<Checkpointable> checkpointables, Environment environment,
+			ObjectProvider<CheckpointManagerBuilderCustomizer> customizers) {
 		properties.validate();
-		return CheckpointManager.builder(store)
+		CheckpointManager.Builder builder = CheckpointManager.builder(store)
 			.checkpointables(checkpointables.orderedStream().toList())
 			.nodeId(nodeId(properties, environment))
 			.interval(properties.getInterval())
@@ -68,8 +69,9 @@ public final class CheckpointAutoConfiguration {
 			.logTimeout(properties.getLogTimeout())
 			.retryBackoff(properties.getRetryBackoff())
 			.restoreTimeout(properties.getRestoreTimeout())
-			.rememberedCalls(properties.getRememberedCalls())
-			.build();
+			.rememberedCalls(properties.getRememberedCalls());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
 	}
 
 	static String nodeId(CheckpointProperties properties, Environment environment) {

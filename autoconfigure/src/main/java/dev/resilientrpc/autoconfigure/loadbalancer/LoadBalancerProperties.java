@@ -96,7 +96,7 @@ public class LoadBalancerProperties {
 	 * Return the configured weights keyed by {@code scheme://host:port}, checking each.
 	 * @return the weights
 	 */
-	Map<String, Double> baseUriWeights() {
+	public Map<String, Double> baseUriWeights() {
 		Map<String, Double> result = new LinkedHashMap<>();
 		this.weights.forEach((key, weight) -> {
 			String name = "resilient-rpc.load-balancer.weights[" + key + "]";

@@ -1,45 +1,57 @@
 package dev.resilientrpc.sample.node;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.checkpoint.CheckpointedMap;
+import dev.resilientrpc.failover.PartitionedState;
 import dev.resilientrpc.sample.KvApi;
 
-import org.springframework.stereotype.Service;
-
 /**
- * One node of the key-value store, exported as service {@code kv}.
+ * One node of the key-value store, exported as service {@code kv}. Its entries live in a
+ * {@link PartitionedState}: its own keys, checkpointed to Redis, and while another node is down,
+ * a replica of that node's entries that the starter builds and switches to for the calls of
+ * that node's keys.
  */
-@Service
 @RpcService("kv")
 public class KvNode implements KvApi {
 
-	private final Map<String, String> entries = new ConcurrentHashMap<>();
+	private final PartitionedState<CheckpointedMap<String, String>> state;
+
+	/**
+	 * Create a node.
+	 * @param state the entries
+	 */
+	public KvNode(PartitionedState<CheckpointedMap<String, String>> state) {
+		this.state = state;
+	}
 
 	@Override
 	public @Nullable String put(String key, String value) {
-		return this.entries.put(key, value);
+		return this.state.current().put(key, value);
 	}
 
 	@Override
 	public @Nullable String get(String key) {
-		return this.entries.get(key);
+		return this.state.current().get(key);
 	}
 
 	@Override
 	public boolean delete(String key) {
-		return this.entries.remove(key) != null;
+		return this.state.current().remove(key) != null;
+	}
+
+	@Override
+	public String append(String key, String suffix) {
+		return this.state.current().merge(key, suffix, (old, added) -> old + "," + added);
 	}
 
 	/**
-	 * Return how many keys the node holds.
+	 * Return how many keys the node holds of its own.
 	 * @return the number of keys
 	 */
 	public int size() {
-		return this.entries.size();
+		return this.state.home().size();
 	}
 
 }
