@@ -1,6 +1,9 @@
 package dev.resilientrpc.loadbalancer;
 
+import java.util.Map;
+
 import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.client.ServiceInstanceSupplier;
 
 /**
  * Gives the weight of an instance on the hash ring: an instance of weight 2 gets twice the
@@ -20,5 +23,25 @@ public interface InstanceWeights {
 	 * @return its weight, a finite number greater than 0
 	 */
 	double weightOf(ServiceInstance instance);
+
+	/**
+	 * Weights configured by base URI ({@code http://host:port}) where given, else those the
+	 * instance supplier knows (discovery metadata), else 1. Clients and servers use the same
+	 * rule, so that both build the same ring.
+	 * @param configured weights by base URI
+	 * @param instances the instance supplier
+	 * @return the weights
+	 */
+	static InstanceWeights of(Map<String, Double> configured, ServiceInstanceSupplier instances) {
+		InstanceWeights supplied = (instances instanceof InstanceWeights weights) ? weights : EQUAL;
+		if (configured.isEmpty()) {
+			return supplied;
+		}
+		return (instance) -> {
+			Double weight = configured.get(
+					instance.endpoint().getScheme() + "://" + instance.endpoint().getRawAuthority());
+			return (weight != null) ? weight : supplied.weightOf(instance);
+		};
+	}
 
 }

@@ -1,7 +1,6 @@
 package dev.resilientrpc.autoconfigure.failover;
 
 import java.util.List;
-import java.util.Map;
 
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +15,6 @@ import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointStore;
 import dev.resilientrpc.checkpoint.CommandReplayer;
 import dev.resilientrpc.checkpoint.Durability;
-import dev.resilientrpc.client.ServiceInstance;
 import dev.resilientrpc.client.ServiceInstanceSupplier;
 import dev.resilientrpc.client.StaticServiceInstances;
 import dev.resilientrpc.failover.FailoverServerInterceptor;
@@ -64,7 +62,7 @@ public final class FailoverAutoConfiguration {
 			.getIfAvailable(() -> new StaticServiceInstances(clientProperties.instances()));
 		return FailoverMembership.resolve(states.orderedStream().toList(), supplier,
 				loadBalancerProperties.getVirtualNodes(),
-				weights(loadBalancerProperties.baseUriWeights(), supplier), properties.getInstance(),
+				InstanceWeights.of(loadBalancerProperties.baseUriWeights(), supplier), properties.getInstance(),
 				environment.getProperty("server.port", Integer.class));
 	}
 
@@ -124,21 +122,6 @@ public final class FailoverAutoConfiguration {
 			boolean isVoid = handler == null || handler.getMethod().getReturnType() == void.class;
 			return isVoid ? null : mapper.writeValueAsBytes(result);
 		};
-	}
-
-	private static InstanceWeights weights(Map<String, Double> configured, ServiceInstanceSupplier instances) {
-		InstanceWeights supplied = (instances instanceof InstanceWeights weights) ? weights : InstanceWeights.EQUAL;
-		if (configured.isEmpty()) {
-			return supplied;
-		}
-		return (instance) -> {
-			Double weight = configured.get(baseUri(instance));
-			return (weight != null) ? weight : supplied.weightOf(instance);
-		};
-	}
-
-	private static String baseUri(ServiceInstance instance) {
-		return instance.endpoint().getScheme() + "://" + instance.endpoint().getRawAuthority();
 	}
 
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
-import dev.resilientrpc.client.ServiceInstance;
 import dev.resilientrpc.client.ServiceInstanceSupplier;
 import dev.resilientrpc.client.StaticServiceInstances;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
@@ -74,7 +73,7 @@ final class LoadBalancerConfigurations {
 			ConsistentHashLoadBalancer balancer = ConsistentHashLoadBalancer.builder(instances)
 				.virtualNodes(properties.getVirtualNodes())
 				.loadFactor(properties.getLoadFactor())
-				.weights(weights(properties.baseUriWeights(), instances))
+				.weights(InstanceWeights.of(properties.baseUriWeights(), instances))
 				.availability(availability.orderedStream().toList())
 				.coolDown(clientProperties.getInstanceCoolDown())
 				.build();
@@ -85,24 +84,6 @@ final class LoadBalancerConfigurations {
 				}
 			});
 			return balancer;
-		}
-
-		/**
-		 * Weights from the properties, else from the instance supplier (discovery metadata), else 1.
-		 */
-		private static InstanceWeights weights(Map<String, Double> configured, ServiceInstanceSupplier instances) {
-			InstanceWeights supplied = (instances instanceof InstanceWeights weights) ? weights : InstanceWeights.EQUAL;
-			if (configured.isEmpty()) {
-				return supplied;
-			}
-			return (instance) -> {
-				Double weight = configured.get(baseUri(instance));
-				return (weight != null) ? weight : supplied.weightOf(instance);
-			};
-		}
-
-		private static String baseUri(ServiceInstance instance) {
-			return instance.endpoint().getScheme() + "://" + instance.endpoint().getRawAuthority();
 		}
 
 	}
