@@ -144,6 +144,9 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 
 	private PartitionReplica replica(Partitioned service, String storeName, Foreign partition, ServiceInstance owner) {
 		try {
+			if (partition.replica == null) {
+				awaitSuspicion(storeName, partition, owner);
+			}
 			long epoch = this.leases.takeOver(storeName);
 			if (epoch < 0) {
 				drop(partition, storeName, "its owner holds its lease again");
@@ -171,6 +174,28 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 		catch (RuntimeException ex) {
 			drop(partition, storeName, "building or updating it failed: " + ex);
 			throw overloaded(storeName, "replica-unavailable", "the replica of " + owner + " could not be read: " + ex);
+		}
+	}
+
+	/**
+	 * Take over only an owner whose lease has stayed missing for a whole takeover delay. A lease
+	 * also goes missing while the owner is alive: when Redis restarts or fails over, the lease
+	 * key has expired or is lost, and the owner writes it again within a refresh. Taking over
+	 * then would fence a live owner whose memory lacks the writes taken here.
+	 */
+	private void awaitSuspicion(String storeName, Foreign partition, ServiceInstance owner) {
+		long now = System.nanoTime();
+		if (this.leases.isHeld(storeName)) {
+			partition.leaseMissingSince = 0;
+			throw overloaded(storeName, "owner-alive", owner + " owns this key and is alive");
+		}
+		if (partition.leaseMissingSince == 0) {
+			partition.leaseMissingSince = now;
+		}
+		if (now - partition.leaseMissingSince < this.options.takeoverDelay().toNanos()) {
+			throw overloaded(storeName, "owner-suspected",
+					owner + " has no lease; it is taken over if it does not renew it within "
+							+ this.options.takeoverDelay().toMillis() + "ms");
 		}
 	}
 
@@ -320,9 +345,11 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	 * @param rememberedCalls idempotency keys remembered per replica
 	 * @param replicas replicas that must acknowledge a hinted write, 0 for none
 	 * @param replicationTimeout how long to wait for them
+	 * @param takeoverDelay how long an owner's lease must stay missing, as seen here, before this
+	 * node takes its partition over (the lease time: a live owner refreshes its lease well within it)
 	 */
 	public record Options(Duration retryAfter, Duration lockTimeout, int rememberedCalls, int replicas,
-			Duration replicationTimeout) {
+			Duration replicationTimeout, Duration takeoverDelay) {
 
 	}
 
@@ -331,6 +358,9 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 		final ReentrantLock lock = new ReentrantLock();
 
 		volatile @Nullable PartitionReplica replica;
+
+		/** When this node first found the owner's lease missing, in nanoTime; 0 while it is held. */
+		long leaseMissingSince;
 
 	}
 

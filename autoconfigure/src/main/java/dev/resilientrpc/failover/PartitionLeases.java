@@ -68,6 +68,15 @@ public final class PartitionLeases {
 	}
 
 	/**
+	 * Whether the owner of a partition holds its lease now.
+	 * @param storeName the store name of the owner's checkpoint
+	 * @return whether the lease exists
+	 */
+	public boolean isHeld(String storeName) {
+		return Boolean.TRUE.equals(this.redis.hasKey(key(storeName, "lease")));
+	}
+
+	/**
 	 * Give up this node's lease, so that successors take over at once.
 	 * @param storeName the store name of the checkpoint
 	 * @param holder what identifies this process; another holder's lease is left alone

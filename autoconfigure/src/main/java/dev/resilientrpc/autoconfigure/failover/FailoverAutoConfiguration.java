@@ -103,7 +103,7 @@ public final class FailoverAutoConfiguration {
 				() -> replayer(server.getObject(), mapper),
 				new FailoverServerInterceptor.Options(properties.getRetryAfter(), properties.getLockTimeout(),
 						checkpointProperties.getRememberedCalls(), replicas,
-						checkpointProperties.getReplicationTimeout()));
+						checkpointProperties.getReplicationTimeout(), properties.getLeaseTime()));
 	}
 
 	@Bean

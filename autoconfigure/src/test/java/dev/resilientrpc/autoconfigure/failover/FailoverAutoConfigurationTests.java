@@ -319,7 +319,7 @@ class FailoverAutoConfigurationTests {
 					new PartitionLeases(connectionFactory, "rrpc"), JsonMapper.builder().build(), () -> {
 						throw new UnsupportedOperationException();
 					}, new FailoverServerInterceptor.Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 10, 0,
-							Duration.ofSeconds(1)));
+							Duration.ofSeconds(1), Duration.ofSeconds(3)));
 		}
 
 	}
