@@ -90,7 +90,14 @@ class FailoverClusterTests {
 			.properties("resilient-rpc.client.services.kv.instances=" + instances,
 					"resilient-rpc.client.instance-cool-down=300ms", "resilient-rpc.client.read-timeout=5s",
 					"spring.main.banner-mode=off", "resilient-rpc.server.enabled=false",
-					"resilient-rpc.checkpoint.enabled=false")
+					"resilient-rpc.checkpoint.enabled=false",
+					// the nodes deduplicate by Idempotency-Key, so a call cut off by the kill may be retried;
+					// retries must outlast the successor's takeover delay (one lease time)
+					"resilient-rpc.client.services.kv.idempotent=true",
+					"resilient-rpc.retry.policies.default.max-attempts=12",
+					"resilient-rpc.retry.policies.default.initial-delay=100ms",
+					"resilient-rpc.retry.policies.default.max-delay=500ms",
+					"resilient-rpc.retry.budget.max-tokens=1000")
 			.run();
 		this.contexts.add(clientContext);
 		KvClient kv = clientContext.getBean(KvClient.class);
