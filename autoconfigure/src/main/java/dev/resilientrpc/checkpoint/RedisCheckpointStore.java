@@ -59,7 +59,12 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 	private static final Duration UNPUBLISHED_CHUNK_TTL = Duration.ofHours(1);
 
-	private static final Script PUBLISH = new Script("""
+	/**
+	 * Starts the scripts that write: refuses a writer whose epoch (ARGV[1]) is older than the one
+	 * stored at KEYS[1] with {0, stored epoch}; takes the writer's epoch, setting {@code lost},
+	 * when the key is missing because Redis lost its data.
+	 */
+	private static final String EPOCH_CHECK = """
 			if redis.replicate_commands then redis.replicate_commands() end
 			local current = redis.call('GET', KEYS[1])
 			local lost = 0
@@ -69,6 +74,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			elseif tonumber(current) > tonumber(ARGV[1]) then
 			  return {0, current}
 			end
+			""";
+
+	private static final Script PUBLISH = new Script(EPOCH_CHECK + """
 			local head = redis.call('LINDEX', KEYS[2], 0)
 			if head and tonumber(head) >= tonumber(ARGV[2]) then
 			  return {-1, head}
@@ -102,16 +110,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			return {1, lost, trimmed}
 			""");
 
-	private static final Script APPEND = new Script("""
-			if redis.replicate_commands then redis.replicate_commands() end
-			local current = redis.call('GET', KEYS[1])
-			local lost = 0
-			if not current then
-			  redis.call('SET', KEYS[1], ARGV[1])
-			  lost = 1
-			elseif tonumber(current) > tonumber(ARGV[1]) then
-			  return {0, current}
-			end
+	private static final Script APPEND = new Script(EPOCH_CHECK + """
 			local result = {1, lost}
 			for i = 2, #ARGV, 4 do
 			  result[#result + 1] = redis.call('XADD', KEYS[2], '*', 'k', ARGV[i], 't', ARGV[i + 1],
