@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.ResilientRpc;
+import dev.resilientrpc.annotation.RoutingKey;
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.ClientInterceptorChain;
@@ -75,6 +76,16 @@ public class FailoverClientApplication {
 	 */
 	@ResilientRpc(service = "kv")
 	public interface KvClient extends FailoverKvApi {
+
+		// reads may be retried after a connection cut off by the kill; appends are not, so that
+		// their unknown outcomes are what the test checks
+		@Override
+		@ResilientRpc(idempotent = true)
+		@Nullable String get(@RoutingKey String key);
+
+		@Override
+		@ResilientRpc(idempotent = true)
+		int whoami(@RoutingKey String key);
 
 	}
 
