@@ -6,7 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import dev.resilientrpc.ordering.StalePolicy;
+import dev.resilientrpc.annotation.StalePolicy;
 
 /**
  * Chooses what the server does with a stale call of an exported method: one whose
@@ -20,10 +20,11 @@ import dev.resilientrpc.ordering.StalePolicy;
  * }
  * </pre>
  *
- * <p>The properties {@code resilient-rpc.ordering.services.<service>.stale-policy} and
- * {@code resilient-rpc.ordering.services.<service>.methods.<method>.stale-policy} override
- * the annotation at the same level; a method's setting beats its service's, which beats
- * {@code resilient-rpc.ordering.stale-policy}.
+ * <p>
+ * The properties {@code resilient-rpc.ordering.services.<service>.stale-policy} and
+ * {@code resilient-rpc.ordering.services.<service>.methods.<method>.stale-policy}
+ * override the annotation at the same level; a method's setting beats its service's,
+ * which beats {@code resilient-rpc.ordering.stale-policy}.
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

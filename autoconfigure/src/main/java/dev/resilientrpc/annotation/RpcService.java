@@ -7,11 +7,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Exports a Spring bean as a JSON-RPC service: the public methods of its exported interface
- * become callable as {@code <service>.<method>} at the server endpoint. Only methods of that
- * interface are callable, never other public methods of the bean. The annotation does not make
- * the class a bean: declare it with {@code @Service}, {@code @Component} or a {@code @Bean}
- * method.
+ * Exports a Spring bean as a JSON-RPC service: the public methods of its exported
+ * interface become callable as {@code <service>.<method>} at the server endpoint. Only
+ * methods of that interface are callable, never other public methods of the bean. The
+ * annotation does not make the class a bean: declare it with {@code @Service},
+ * {@code @Component} or a {@code @Bean} method.
  *
  * @see ResilientRpc
  */
@@ -27,8 +27,8 @@ public @interface RpcService {
 	String value();
 
 	/**
-	 * Interface whose methods are exported. Needed only when the bean implements more than
-	 * one application interface.
+	 * Interface whose methods are exported. Needed only when the bean implements more
+	 * than one application interface.
 	 * @return the exported interface, or {@code void.class} to detect it
 	 */
 	Class<?> api() default void.class;

@@ -8,8 +8,8 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Derives the mapper that reads and writes JSON-RPC messages from the application's
- * {@link JsonMapper}, so that its modules and settings apply to params and results, but with
- * scalars never coerced: {@code "5"} and {@code 1.5} are not an {@code int}.
+ * {@link JsonMapper}, so that its modules and settings apply to params and results, but
+ * with scalars never coerced: {@code "5"} and {@code 1.5} are not an {@code int}.
  */
 public final class RpcJsonMapper {
 

@@ -8,9 +8,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The idempotency keys of the most recent mutating calls of one checkpoint, with their results:
- * what the state already holds. A call is in flight from {@link #begin} until
- * {@link #complete} or {@link #abort}. The oldest calls are forgotten beyond the capacity.
+ * The idempotency keys of the most recent mutating calls of one checkpoint, with their
+ * results: what the state already holds. A call is in flight from {@link #begin} until
+ * {@link #complete} or {@link #abort}. The oldest calls are forgotten beyond the
+ * capacity.
  */
 final class AppliedCalls {
 
@@ -35,8 +36,8 @@ final class AppliedCalls {
 	/**
 	 * Start a call unless it is applied or in flight.
 	 * @param key the idempotency key
-	 * @return {@code null} if the call is new and now in flight, {@link #IN_FLIGHT} if it is in
-	 * flight, or else the applied call
+	 * @return {@code null} if the call is new and now in flight, {@link #IN_FLIGHT} if it
+	 * is in flight, or else the applied call
 	 */
 	synchronized @Nullable Entry begin(String key) {
 		Entry existing = this.calls.get(key);

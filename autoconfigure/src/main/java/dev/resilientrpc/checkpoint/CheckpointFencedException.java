@@ -1,9 +1,9 @@
 package dev.resilientrpc.checkpoint;
 
 /**
- * Thrown when a write to a checkpoint or its command log is refused because another process
- * acquired a newer epoch for the same checkpoint: this process has been replaced and must not
- * change the stored state any more.
+ * Thrown when a write to a checkpoint or its command log is refused because another
+ * process acquired a newer epoch for the same checkpoint: this process has been replaced
+ * and must not change the stored state any more.
  */
 public class CheckpointFencedException extends RuntimeException {
 

@@ -26,9 +26,8 @@ import org.springframework.util.StreamUtils;
 
 /**
  * The byte layout of a checkpoint's data, version {@value #VERSION}. The data is the
- * concatenation of its chunks; the manifest holds its size and CRC32C, checked before anything
- * is restored.
- * <pre>
+ * concatenation of its chunks; the manifest holds its size and CRC32C, checked before
+ * anything is restored. <pre>
  * header:  "RRCP" | version (1 byte) | compression id (1 byte) | 2 reserved bytes
  * body:    (deflated when compression is DEFLATE)
  *          int n, then n remembered calls: UTF key | long timestamp | int length (-1: none) | result JSON
@@ -97,10 +96,11 @@ final class CheckpointFormat {
 	 * @return the contents
 	 * @throws CorruptCheckpointException if the data does not match the manifest
 	 */
-	static Contents read(CheckpointManifest manifest, List<byte @Nullable []> chunks) throws CorruptCheckpointException {
+	static Contents read(CheckpointManifest manifest, List<byte @Nullable []> chunks)
+			throws CorruptCheckpointException {
 		if (manifest.format() != VERSION) {
-			throw new CorruptCheckpointException("format " + manifest.format() + " is not supported (expected: "
-					+ VERSION + ")");
+			throw new CorruptCheckpointException(
+					"format " + manifest.format() + " is not supported (expected: " + VERSION + ")");
 		}
 		if (chunks.size() != manifest.chunks()) {
 			throw new CorruptCheckpointException(chunks.size() + " chunks read, " + manifest.chunks() + " expected");
@@ -131,8 +131,8 @@ final class CheckpointFormat {
 				throw new CorruptCheckpointException("the header is not that of a version " + VERSION + " checkpoint");
 			}
 			Compression compression = Compression.ofId(header[5]);
-			InputStream body = (compression == Compression.DEFLATE) ? new InflaterInputStream(in, new Inflater(), BUFFER)
-					: in;
+			InputStream body = (compression == Compression.DEFLATE)
+					? new InflaterInputStream(in, new Inflater(), BUFFER) : in;
 			DataInputStream data = new DataInputStream(new BufferedInputStream(body, BUFFER));
 			int count = data.readInt();
 			if (count < 0) {
@@ -230,7 +230,8 @@ final class CheckpointFormat {
 		}
 
 		private void emit() throws IOException {
-			byte[] chunk = (this.position == this.buffer.length) ? this.buffer : Arrays.copyOf(this.buffer, this.position);
+			byte[] chunk = (this.position == this.buffer.length) ? this.buffer
+					: Arrays.copyOf(this.buffer, this.position);
 			this.crc.update(chunk);
 			this.size += chunk.length;
 			this.count++;

@@ -28,20 +28,24 @@ import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 
 /**
- * Restores, checkpoints and logs the state of {@link Checkpointable} objects, one checkpoint
- * per {@link Checkpointable#getCheckpointName() name}.
+ * Restores, checkpoints and logs the state of {@link Checkpointable} objects, one
+ * checkpoint per {@link Checkpointable#getCheckpointName() name}.
  *
- * <p>Lifecycle: {@link #restore(CommandReplayer)} once, before any call is served: for each
- * checkpoint it acquires a new epoch (fencing off the process it replaces), reads the newest
- * checkpoint whose checksum holds (skipping corrupt ones, loudly) and the command log after it,
- * restores the state and replays the logged calls in timestamp order, skipping those the
- * checkpoint already holds. {@link #start()} then schedules checkpoints on the interval;
- * a failed one is retried with exponential backoff while calls go on being served.
- * {@link #stop()} writes a last checkpoint. {@link #checkpoint(String)} writes one on demand.
+ * <p>
+ * Lifecycle: {@link #restore(CommandReplayer)} once, before any call is served: for each
+ * checkpoint it acquires a new epoch (fencing off the process it replaces), reads the
+ * newest checkpoint whose checksum holds (skipping corrupt ones, loudly) and the command
+ * log after it, restores the state and replays the logged calls in timestamp order,
+ * skipping those the checkpoint already holds. {@link #start()} then schedules
+ * checkpoints on the interval; a failed one is retried with exponential backoff while
+ * calls go on being served. {@link #stop()} writes a last checkpoint.
+ * {@link #checkpoint(String)} writes one on demand.
  *
- * <p>A checkpoint is cut while the mutating calls of its checkpoint are paused (they hold the
- * read side of a lock across their log append and execution), so that the state and the log
- * cursor stored with it agree: every logged call up to the cursor is in the state, none after.
+ * <p>
+ * A checkpoint is cut while the mutating calls of its checkpoint are paused (they hold
+ * the read side of a lock across their log append and execution), so that the state and
+ * the log cursor stored with it agree: every logged call up to the cursor is in the
+ * state, none after.
  */
 public final class CheckpointManager {
 
@@ -169,14 +173,15 @@ public final class CheckpointManager {
 	Unit unit(String name) {
 		Unit unit = this.units.get(name);
 		if (unit == null) {
-			throw new IllegalArgumentException("No checkpoint named '" + name + "' (known: " + this.units.keySet() + ")");
+			throw new IllegalArgumentException(
+					"No checkpoint named '" + name + "' (known: " + this.units.keySet() + ")");
 		}
 		return unit;
 	}
 
 	/**
-	 * Return a timestamp for a call that came without one: a hybrid-logical-clock value from
-	 * this process's clock, greater than every one returned or replayed before.
+	 * Return a timestamp for a call that came without one: a hybrid-logical-clock value
+	 * from this process's clock, greater than every one returned or replayed before.
 	 * @return the timestamp
 	 */
 	long nextLocalTimestamp() {
@@ -185,8 +190,8 @@ public final class CheckpointManager {
 	}
 
 	/**
-	 * Restore every checkpoint and replay its command log. Redis failures are retried with
-	 * backoff for up to the restore timeout.
+	 * Restore every checkpoint and replay its command log. Redis failures are retried
+	 * with backoff for up to the restore timeout.
 	 * @param replayer runs logged calls again, or {@code null} if this process serves no
 	 * JSON-RPC (then a non-empty log is an error)
 	 * @throws CheckpointException if a state cannot be restored
@@ -247,7 +252,8 @@ public final class CheckpointManager {
 				failed++;
 			}
 			catch (Exception ex) {
-				// it failed when it was first called too: replaying its failure changes nothing
+				// it failed when it was first called too: replaying its failure changes
+				// nothing
 				failed++;
 				if (logger.isDebugEnabled()) {
 					logger.debug("Replayed call " + entry.id() + " to '" + entry.method() + "' threw again", ex);
@@ -256,7 +262,8 @@ public final class CheckpointManager {
 			replayed++;
 		}
 		if (manifest != null && replayed == 0) {
-			// the state is the checkpoint's: a checkpoint before the next change would be a copy
+			// the state is the checkpoint's: a checkpoint before the next change would be
+			// a copy
 			unit.lastChangeCount = unit.target.getChangeCount();
 		}
 		unit.replayedCalls = replayed;
@@ -288,11 +295,12 @@ public final class CheckpointManager {
 			}
 			catch (RuntimeException ex) {
 				if (System.nanoTime() + delay.toNanos() > deadline) {
-					throw new CheckpointException("Could not read the checkpoints of '" + unit.storeName + "' within "
-							+ this.restoreTimeout, ex);
+					throw new CheckpointException(
+							"Could not read the checkpoints of '" + unit.storeName + "' within " + this.restoreTimeout,
+							ex);
 				}
-				logger.warn("Reading the checkpoints of '" + unit.storeName + "' failed, retrying in " + delay + ": "
-						+ ex);
+				logger.warn(
+						"Reading the checkpoints of '" + unit.storeName + "' failed, retrying in " + delay + ": " + ex);
 				sleep(delay);
 				delay = min(delay.multipliedBy(2), Duration.ofSeconds(5));
 			}
@@ -361,8 +369,8 @@ public final class CheckpointManager {
 	}
 
 	/**
-	 * Stop scheduling, write a last checkpoint of every changed state and close the command
-	 * logs. Call once no more calls are served.
+	 * Stop scheduling, write a last checkpoint of every changed state and close the
+	 * command logs. Call once no more calls are served.
 	 */
 	public void stop() {
 		ScheduledExecutorService executor;
@@ -555,8 +563,8 @@ public final class CheckpointManager {
 	}
 
 	/**
-	 * Ask for a checkpoint as soon as possible, as when calls could not be logged or Redis
-	 * lost its data.
+	 * Ask for a checkpoint as soon as possible, as when calls could not be logged or
+	 * Redis lost its data.
 	 * @param unit the checkpoint
 	 */
 	private void requestCheckpoint(Unit unit) {
@@ -583,8 +591,7 @@ public final class CheckpointManager {
 		catch (RuntimeException ex) {
 			next = retryDelay(unit);
 			logger.warn("Checkpoint of '" + unit.storeName + "' failed (" + unit.consecutiveFailures
-					+ " in a row), retrying in " + next
-					+ "; calls are still served and logged: " + ex.getMessage());
+					+ " in a row), retrying in " + next + "; calls are still served and logged: " + ex.getMessage());
 		}
 		finally {
 			synchronized (unit) {
@@ -660,7 +667,10 @@ public final class CheckpointManager {
 
 		final Checkpointable target;
 
-		/** Mutating calls hold the read lock across log append and execution; the cut holds the write lock. */
+		/**
+		 * Mutating calls hold the read lock across log append and execution; the cut
+		 * holds the write lock.
+		 */
 		final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
 
 		final ReentrantLock writing = new ReentrantLock();
@@ -897,8 +907,8 @@ public final class CheckpointManager {
 		}
 
 		/**
-		 * Set the delay before the first retry of a failed checkpoint (default 1s); it doubles
-		 * with every failure, up to the interval.
+		 * Set the delay before the first retry of a failed checkpoint (default 1s); it
+		 * doubles with every failure, up to the interval.
 		 * @param retryBackoff the delay, positive
 		 * @return this builder
 		 */

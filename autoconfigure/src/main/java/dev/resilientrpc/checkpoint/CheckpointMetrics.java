@@ -12,15 +12,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Micrometer metrics of every checkpoint, tagged with {@code checkpoint=<name>}:
  * <ul>
- * <li>{@code resilientrpc.checkpoint.age} (seconds since the last successful checkpoint was
- * taken, restored ones included; NaN before the first)</li>
+ * <li>{@code resilientrpc.checkpoint.age} (seconds since the last successful checkpoint
+ * was taken, restored ones included; NaN before the first)</li>
  * <li>{@code resilientrpc.checkpoint.size} (bytes of the last checkpoint)</li>
  * <li>{@code resilientrpc.checkpoint.duration} (seconds the last checkpoint took)</li>
  * <li>{@code resilientrpc.checkpoint.failures.consecutive}</li>
- * <li>{@code resilientrpc.checkpoint.written} and {@code resilientrpc.checkpoint.failed} (counters)</li>
+ * <li>{@code resilientrpc.checkpoint.written} and {@code resilientrpc.checkpoint.failed}
+ * (counters)</li>
  * <li>{@code resilientrpc.checkpoint.log.length} (entries in the command log)</li>
- * <li>{@code resilientrpc.checkpoint.replay.duration} (seconds the replay on startup took) and
- * {@code resilientrpc.checkpoint.replay.calls}</li>
+ * <li>{@code resilientrpc.checkpoint.replay.duration} (seconds the replay on startup
+ * took) and {@code resilientrpc.checkpoint.replay.calls}</li>
  * </ul>
  */
 public final class CheckpointMetrics implements MeterBinder {
@@ -53,21 +54,23 @@ public final class CheckpointMetrics implements MeterBinder {
 					(status) -> status.replayDuration().toNanos() / 1e9);
 			gauge(registry, name, "replay.calls", null, "Logged calls replayed on startup",
 					CheckpointStatus::replayedCalls);
-			FunctionCounter.builder("resilientrpc.checkpoint.written", this.manager,
-					(manager) -> manager.getStatus(name).checkpoints())
+			FunctionCounter
+				.builder("resilientrpc.checkpoint.written", this.manager,
+						(manager) -> manager.getStatus(name).checkpoints())
 				.tag("checkpoint", name)
 				.description("Checkpoints written")
 				.register(registry);
-			FunctionCounter.builder("resilientrpc.checkpoint.failed", this.manager,
-					(manager) -> manager.getStatus(name).failures())
+			FunctionCounter
+				.builder("resilientrpc.checkpoint.failed", this.manager,
+						(manager) -> manager.getStatus(name).failures())
 				.tag("checkpoint", name)
 				.description("Checkpoints that failed")
 				.register(registry);
 		}
 	}
 
-	private void gauge(MeterRegistry registry, String name, String suffix, @Nullable String unit,
-			String description, ToDoubleFunction<CheckpointStatus> value) {
+	private void gauge(MeterRegistry registry, String name, String suffix, @Nullable String unit, String description,
+			ToDoubleFunction<CheckpointStatus> value) {
 		Gauge.Builder<CheckpointManager> builder = Gauge
 			.builder("resilientrpc.checkpoint." + suffix, this.manager,
 					(manager) -> value.applyAsDouble(manager.getStatus(name)))

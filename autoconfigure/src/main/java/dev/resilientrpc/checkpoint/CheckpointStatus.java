@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param name the checkpoint name
  * @param storeName the name under which it is stored (with the node id)
  * @param epoch the epoch this process holds
- * @param fenced whether another process acquired a newer epoch, so this one no longer writes
- * @param lastCheckpointId the id of the last checkpoint written or restored, or {@code null}
+ * @param fenced whether another process acquired a newer epoch, so this one no longer
+ * writes
+ * @param lastCheckpointId the id of the last checkpoint written or restored, or
+ * {@code null}
  * @param lastCheckpointAt when the last successful checkpoint was taken, or {@code null}
  * @param lastCheckpointSize the stored size of the last checkpoint in bytes
  * @param lastCheckpointDuration how long writing the last checkpoint took

@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where checkpoints and command logs are kept. {@link RedisCheckpointStore} is the one to use;
- * {@link InMemoryCheckpointStore} keeps nothing across restarts.
+ * Where checkpoints and command logs are kept. {@link RedisCheckpointStore} is the one to
+ * use; {@link InMemoryCheckpointStore} keeps nothing across restarts.
  *
- * <p>Every method takes the checkpoint's store name. A writer first
+ * <p>
+ * Every method takes the checkpoint's store name. A writer first
  * {@link #acquireEpoch(String) acquires an epoch}; {@link #publish publish} and
- * {@link #append append} refuse, atomically, a writer whose epoch is older than the newest
- * one, with a {@link CheckpointFencedException}. A checkpoint is written as chunks first
- * ({@link #writeChunks}) that stay invisible until {@link #publish} switches the "latest"
- * pointer to them in one atomic step.
+ * {@link #append append} refuse, atomically, a writer whose epoch is older than the
+ * newest one, with a {@link CheckpointFencedException}. A checkpoint is written as chunks
+ * first ({@link #writeChunks}) that stay invisible until {@link #publish} switches the
+ * "latest" pointer to them in one atomic step.
  */
 public interface CheckpointStore {
 
@@ -31,8 +32,8 @@ public interface CheckpointStore {
 	long nextCheckpointId(String name);
 
 	/**
-	 * Write chunks of a checkpoint not yet published. Unpublished chunks expire on their own
-	 * if the writer dies.
+	 * Write chunks of a checkpoint not yet published. Unpublished chunks expire on their
+	 * own if the writer dies.
 	 * @param name the store name of the checkpoint
 	 * @param checkpointId the reserved id
 	 * @param firstIndex the index of the first of the given chunks
@@ -41,9 +42,9 @@ public interface CheckpointStore {
 	void writeChunks(String name, long checkpointId, int firstIndex, List<byte[]> chunks);
 
 	/**
-	 * Open a writer for the chunks of a checkpoint not yet published, which may send chunks
-	 * while the next ones are produced. The default writes one chunk at a time with
-	 * {@link #writeChunks}.
+	 * Open a writer for the chunks of a checkpoint not yet published, which may send
+	 * chunks while the next ones are produced. The default writes one chunk at a time
+	 * with {@link #writeChunks}.
 	 * @param name the store name of the checkpoint
 	 * @param checkpointId the reserved id
 	 * @return the writer
@@ -76,16 +77,17 @@ public interface CheckpointStore {
 	}
 
 	/**
-	 * Publish a checkpoint whose chunks are written: it becomes the latest one, the oldest
-	 * ones beyond {@code keep} are deleted, and the command log is trimmed up to the cursor
-	 * of the oldest checkpoint kept.
+	 * Publish a checkpoint whose chunks are written: it becomes the latest one, the
+	 * oldest ones beyond {@code keep} are deleted, and the command log is trimmed up to
+	 * the cursor of the oldest checkpoint kept.
 	 * @param name the store name of the checkpoint
 	 * @param epoch the writer's epoch
 	 * @param manifest the checkpoint
 	 * @param keep how many checkpoints to keep, at least 1
 	 * @return what happened
 	 * @throws CheckpointFencedException if a newer epoch was acquired
-	 * @throws IllegalStateException if a chunk is missing or a newer checkpoint was published
+	 * @throws IllegalStateException if a chunk is missing or a newer checkpoint was
+	 * published
 	 */
 	PublishResult publish(String name, long epoch, CheckpointManifest manifest, int keep);
 
@@ -125,8 +127,8 @@ public interface CheckpointStore {
 	AppendResult append(String name, long epoch, List<CommandLogEntry> entries);
 
 	/**
-	 * Wait until the given number of replicas acknowledged every write made so far through
-	 * this store to the checkpoint's command log (Redis {@code WAIT}).
+	 * Wait until the given number of replicas acknowledged every write made so far
+	 * through this store to the checkpoint's command log (Redis {@code WAIT}).
 	 * @param name the store name of the checkpoint
 	 * @param replicas how many replicas must acknowledge
 	 * @param timeout how long to wait at most
@@ -185,8 +187,8 @@ public interface CheckpointStore {
 	 * What {@link #publish} did.
 	 *
 	 * @param trimmed how many command log entries were trimmed
-	 * @param epochWasLost whether the store had lost the epoch (its data was lost) and took
-	 * the writer's
+	 * @param epochWasLost whether the store had lost the epoch (its data was lost) and
+	 * took the writer's
 	 */
 	record PublishResult(long trimmed, boolean epochWasLost) {
 
@@ -196,8 +198,8 @@ public interface CheckpointStore {
 	 * What {@link #append} did.
 	 *
 	 * @param ids the ids of the appended entries, in order
-	 * @param epochWasLost whether the store had lost the epoch (its data was lost) and took
-	 * the writer's
+	 * @param epochWasLost whether the store had lost the epoch (its data was lost) and
+	 * took the writer's
 	 */
 	record AppendResult(List<String> ids, boolean epochWasLost) {
 

@@ -29,11 +29,13 @@ import org.springframework.util.StreamUtils;
 
 /**
  * A concurrent map that is a {@link Checkpointable}: declare it as a bean, change it only
- * from {@link dev.resilientrpc.annotation.Mutating @Mutating} methods of the service of the
- * same name, and it survives restarts. Keys and values are written as JSON with Jackson.
+ * from {@link dev.resilientrpc.annotation.Mutating @Mutating} methods of the service of
+ * the same name, and it survives restarts. Keys and values are written as JSON with
+ * Jackson.
  *
- * <p>A snapshot is a shallow copy taken while mutating calls are paused and written after they
- * resume, so values must not be changed in place: replace them (for example with
+ * <p>
+ * A snapshot is a shallow copy taken while mutating calls are paused and written after
+ * they resume, so values must not be changed in place: replace them (for example with
  * {@link #merge merge} or {@link #compute compute} returning a new value). Views
  * ({@link #entrySet()}, {@link #keySet()}, {@link #values()}) are read-only.
  *
@@ -67,8 +69,9 @@ public class CheckpointedMap<K, V> extends AbstractMap<K, V> implements Concurre
 	}
 
 	/**
-	 * Create a map whose keys and values are written with the given mapper, for generic types
-	 * such as {@code mapper.getTypeFactory().constructCollectionType(List.class, String.class)}.
+	 * Create a map whose keys and values are written with the given mapper, for generic
+	 * types such as
+	 * {@code mapper.getTypeFactory().constructCollectionType(List.class, String.class)}.
 	 * @param name the checkpoint name
 	 * @param mapper the mapper
 	 * @param keyType the key type
@@ -109,7 +112,8 @@ public class CheckpointedMap<K, V> extends AbstractMap<K, V> implements Concurre
 	@Override
 	public void restore(InputStream in) throws IOException {
 		Map<K, V> restored = new HashMap<>();
-		// entries follow each other in one array: each value is read from the middle of it
+		// entries follow each other in one array: each value is read from the middle of
+		// it
 		ObjectReader keys = this.mapper.readerFor(this.keyType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		ObjectReader values = this.mapper.readerFor(this.valueType)
 			.without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -137,7 +141,7 @@ public class CheckpointedMap<K, V> extends AbstractMap<K, V> implements Concurre
 		return this.changes.get();
 	}
 
-	private <T> T changed(T result) {
+	private <T> @Nullable T changed(@Nullable T result) {
 		this.changes.incrementAndGet();
 		return result;
 	}
@@ -201,12 +205,16 @@ public class CheckpointedMap<K, V> extends AbstractMap<K, V> implements Concurre
 
 	@Override
 	public boolean remove(Object key, Object value) {
-		return changed(this.map.remove(key, value));
+		boolean removed = this.map.remove(key, value);
+		this.changes.incrementAndGet();
+		return removed;
 	}
 
 	@Override
 	public boolean replace(K key, V oldValue, V newValue) {
-		return changed(this.map.replace(key, oldValue, newValue));
+		boolean replaced = this.map.replace(key, oldValue, newValue);
+		this.changes.incrementAndGet();
+		return replaced;
 	}
 
 	@Override

@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The command log of one checkpoint: appends entries through one writer thread that sends
- * whatever has queued up meanwhile as one batch (group commit), so that many concurrent calls
- * share one round trip to Redis. With {@link Durability#ASYNC} callers do not wait.
+ * whatever has queued up meanwhile as one batch (group commit), so that many concurrent
+ * calls share one round trip to Redis. With {@link Durability#ASYNC} callers do not wait.
  */
 final class CommandLog {
 
@@ -89,8 +89,8 @@ final class CommandLog {
 	}
 
 	/**
-	 * Append an entry: with {@link Durability#ASYNC} return once it is queued, else once it is
-	 * written (and replicated).
+	 * Append an entry: with {@link Durability#ASYNC} return once it is queued, else once
+	 * it is written (and replicated).
 	 * @param entry the entry
 	 * @throws CommandLogException if it could not be queued or written in time
 	 */
@@ -105,7 +105,8 @@ final class CommandLog {
 		Pending pending = new Pending(entry);
 		try {
 			if (!this.queue.offer(pending, this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new CommandLogException("queue-full", "the command log queue stayed full for " + this.timeout, null);
+				throw new CommandLogException("queue-full", "the command log queue stayed full for " + this.timeout,
+						null);
 			}
 			if (this.durability != Durability.ASYNC) {
 				await(pending);
@@ -145,7 +146,7 @@ final class CommandLog {
 		}
 	}
 
-	private static CommandLogException failure(Throwable cause) {
+	private static CommandLogException failure(@Nullable Throwable cause) {
 		if (cause instanceof CommandLogException logException) {
 			return logException;
 		}
@@ -266,8 +267,10 @@ final class CommandLog {
 			try {
 				int acknowledged = this.store.awaitReplicas(this.storeName, this.replicas, this.replicationTimeout);
 				if (acknowledged < this.replicas) {
-					fail(pendings, new CommandLogException("replication", acknowledged + " of " + this.replicas
-							+ " replicas acknowledged the command log within " + this.replicationTimeout, null));
+					fail(pendings,
+							new CommandLogException("replication", acknowledged + " of " + this.replicas
+									+ " replicas acknowledged the command log within " + this.replicationTimeout,
+									null));
 					return;
 				}
 			}

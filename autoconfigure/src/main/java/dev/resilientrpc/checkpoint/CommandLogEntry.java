@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A logged call to a {@link dev.resilientrpc.annotation.Mutating @Mutating} method.
  *
- * @param id the entry's id in the log ({@code <millis>-<sequence>}), or {@code null} before it
- * is appended
+ * @param id the entry's id in the log ({@code <millis>-<sequence>}), or {@code null}
+ * before it is appended
  * @param idempotencyKey the call's idempotency key
  * @param timestamp the call's hybrid-logical-clock timestamp
  * @param method the JSON-RPC method name

@@ -26,21 +26,23 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Appends every call to a {@link Mutating @Mutating} method to the command log of its
- * checkpoint before the method runs (so before its response is sent), with its idempotency
- * key and timestamp. A call whose idempotency key the checkpoint already holds is answered with
- * the remembered result instead of running again, so a call retried across a crash is applied
- * once. When the log cannot be written the method does not run and the caller gets
- * {@code -32002} (overloaded, retryable).
+ * checkpoint before the method runs (so before its response is sent), with its
+ * idempotency key and timestamp. A call whose idempotency key the checkpoint already
+ * holds is answered with the remembered result instead of running again, so a call
+ * retried across a crash is applied once. When the log cannot be written the method does
+ * not run and the caller gets {@code -32002} (overloaded, retryable).
  *
- * <p>Runs at {@link InterceptorOrder.Server#COMMAND_LOG}, after deadline, idempotency and
+ * <p>
+ * Runs at {@link InterceptorOrder.Server#COMMAND_LOG}, after deadline, idempotency and
  * ordering, right before the method.
  */
 public final class CommandLogInterceptor implements ServerInterceptor {
 
 	/**
-	 * Attribute of a {@link ServerCall} that another interceptor has already appended to a
-	 * command log (a failover successor logging a hinted write to the log of the node that owns
-	 * the call's key): such a call is passed through, not logged again to this node's log.
+	 * Attribute of a {@link ServerCall} that another interceptor has already appended to
+	 * a command log (a failover successor logging a hinted write to the log of the node
+	 * that owns the call's key): such a call is passed through, not logged again to this
+	 * node's log.
 	 */
 	public static final String LOGGED_ELSEWHERE_ATTRIBUTE = CommandLogInterceptor.class.getName() + ".loggedElsewhere";
 
@@ -93,7 +95,8 @@ public final class CommandLogInterceptor implements ServerInterceptor {
 	}
 
 	/**
-	 * Return the JSON-RPC names of the methods whose calls are logged, with their checkpoint.
+	 * Return the JSON-RPC names of the methods whose calls are logged, with their
+	 * checkpoint.
 	 * @return checkpoint names by method name
 	 */
 	public Map<String, String> getLoggedMethods() {
@@ -135,8 +138,8 @@ public final class CommandLogInterceptor implements ServerInterceptor {
 				throw overloaded(unit, ex.reason() + ": " + ex.getMessage());
 			}
 			Object result = chain.proceed(call);
-			unit.applied.complete(key, timestamp, (binding.returnType != null) ? this.mapper.writeValueAsBytes(result)
-					: null);
+			unit.applied.complete(key, timestamp,
+					(binding.returnType != null) ? this.mapper.writeValueAsBytes(result) : null);
 			done = true;
 			return result;
 		}
@@ -167,7 +170,8 @@ public final class CommandLogInterceptor implements ServerInterceptor {
 				return Long.parseLong(header.trim());
 			}
 			catch (NumberFormatException ex) {
-				// the ordering interceptor rejects malformed timestamps; without it, stamp locally
+				// the ordering interceptor rejects malformed timestamps; without it,
+				// stamp locally
 			}
 		}
 		return this.manager.nextLocalTimestamp();

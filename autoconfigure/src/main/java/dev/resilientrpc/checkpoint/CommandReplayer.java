@@ -3,7 +3,8 @@ package dev.resilientrpc.checkpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a logged call again during recovery, directly on the service, without interceptors.
+ * Runs a logged call again during recovery, directly on the service, without
+ * interceptors.
  */
 @FunctionalInterface
 public interface CommandReplayer {

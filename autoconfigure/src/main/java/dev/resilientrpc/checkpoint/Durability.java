@@ -7,14 +7,14 @@ public enum Durability {
 
 	/**
 	 * The entry is queued and the call runs and is answered without waiting for Redis:
-	 * fastest, but the last acknowledged calls are lost if the process dies before they were
-	 * written (a checkpoint taken later still captures their effect).
+	 * fastest, but the last acknowledged calls are lost if the process dies before they
+	 * were written (a checkpoint taken later still captures their effect).
 	 */
 	ASYNC,
 
 	/**
-	 * The entry is written to Redis before the call runs, so an acknowledged call is never
-	 * lost while Redis keeps its data.
+	 * The entry is written to Redis before the call runs, so an acknowledged call is
+	 * never lost while Redis keeps its data.
 	 */
 	SYNC,
 

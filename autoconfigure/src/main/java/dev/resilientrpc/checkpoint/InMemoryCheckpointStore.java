@@ -67,8 +67,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 		Map<Integer, byte[]> chunks = state.chunks.getOrDefault(manifest.id(), Map.of());
 		for (int i = 0; i < manifest.chunks(); i++) {
 			if (!chunks.containsKey(i)) {
-				throw new IllegalStateException("Chunk " + i + " of checkpoint " + manifest.id() + " of '" + name
-						+ "' is missing");
+				throw new IllegalStateException(
+						"Chunk " + i + " of checkpoint " + manifest.id() + " of '" + name + "' is missing");
 			}
 		}
 		state.published.add(0, manifest);
@@ -149,7 +149,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 			if (entries.size() == limit) {
 				break;
 			}
-			if (StreamIds.compare(entry.id(), afterId) > 0) {
+			String id = entry.id();
+			if (id != null && StreamIds.compare(id, afterId) > 0) {
 				entries.add(entry);
 			}
 		}

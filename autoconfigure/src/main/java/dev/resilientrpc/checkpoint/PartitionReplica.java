@@ -14,17 +14,19 @@ import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 
 /**
- * A copy of another node's checkpointed state, served by this node while that node is down:
- * built from the other node's latest checkpoint and command log, kept current by reading the
- * log's tail, and changed only by calls that are first appended to the other node's log
- * ("hinted writes"), so that the other node replays them when it restores.
+ * A copy of another node's checkpointed state, served by this node while that node is
+ * down: built from the other node's latest checkpoint and command log, kept current by
+ * reading the log's tail, and changed only by calls that are first appended to the other
+ * node's log ("hinted writes"), so that the other node replays them when it restores.
  *
- * <p>The replica writes with an epoch its caller acquired for the other node's checkpoint; once
- * that node comes back it acquires a newer one, and the replica's next
- * {@link #append append} is refused with a {@link CheckpointFencedException}: the replica must
- * then be dropped. A replica never writes checkpoints.
+ * <p>
+ * The replica writes with an epoch its caller acquired for the other node's checkpoint;
+ * once that node comes back it acquires a newer one, and the replica's next
+ * {@link #append append} is refused with a {@link CheckpointFencedException}: the replica
+ * must then be dropped. A replica never writes checkpoints.
  *
- * <p>Not thread-safe: the caller serialises the calls on one replica.
+ * <p>
+ * Not thread-safe: the caller serialises the calls on one replica.
  */
 public final class PartitionReplica {
 
@@ -55,17 +57,18 @@ public final class PartitionReplica {
 	}
 
 	/**
-	 * Build a replica: restore the newest checkpoint whose checksum holds into the given target
-	 * and replay the command log after it.
+	 * Build a replica: restore the newest checkpoint whose checksum holds into the given
+	 * target and replay the command log after it.
 	 * @param store the store holding the other node's checkpoints
-	 * @param storeName the store name of the other node's checkpoint ({@code <node-id>/<name>})
+	 * @param storeName the store name of the other node's checkpoint
+	 * ({@code <node-id>/<name>})
 	 * @param epoch the epoch the caller acquired for it, used for every append
 	 * @param target a fresh, empty state of the same kind
 	 * @param rememberedCalls how many idempotency keys to remember
 	 * @param replayer runs a logged call against {@code target}
 	 * @return the replica
-	 * @throws CheckpointException if no usable checkpoint exists although some were published,
-	 * or the state cannot be restored
+	 * @throws CheckpointException if no usable checkpoint exists although some were
+	 * published, or the state cannot be restored
 	 */
 	public static PartitionReplica load(CheckpointStore store, String storeName, long epoch, Checkpointable target,
 			int rememberedCalls, CommandReplayer replayer) {
@@ -106,9 +109,9 @@ public final class PartitionReplica {
 	}
 
 	/**
-	 * Apply the calls appended to the other node's log since this replica last read it (by
-	 * other successors, or by the node itself before it went down), in timestamp order,
-	 * skipping those already applied.
+	 * Apply the calls appended to the other node's log since this replica last read it
+	 * (by other successors, or by the node itself before it went down), in timestamp
+	 * order, skipping those already applied.
 	 * @param replayer runs a logged call against the replica's state
 	 * @return how many calls were applied
 	 */
@@ -142,7 +145,8 @@ public final class PartitionReplica {
 				}
 			}
 			catch (Exception ex) {
-				// it failed when it was first called too: replaying its failure changes nothing
+				// it failed when it was first called too: replaying its failure changes
+				// nothing
 				if (logger.isDebugEnabled()) {
 					logger.debug("Replayed call " + entry.id() + " of '" + this.storeName + "' threw again", ex);
 				}
@@ -172,8 +176,8 @@ public final class PartitionReplica {
 	 * @param entry the call
 	 * @param replicas replicas that must acknowledge the append, 0 for none
 	 * @param replicationTimeout how long to wait for them
-	 * @throws CheckpointFencedException if the other node (or another successor) acquired a
-	 * newer epoch: drop this replica
+	 * @throws CheckpointFencedException if the other node (or another successor) acquired
+	 * a newer epoch: drop this replica
 	 * @throws CheckpointException if the replicas did not acknowledge in time
 	 */
 	public void append(CommandLogEntry entry, int replicas, Duration replicationTimeout) {
@@ -227,7 +231,8 @@ public final class PartitionReplica {
 
 	@Override
 	public String toString() {
-		return "PartitionReplica of '" + this.storeName + "' (epoch " + this.epoch + ", log cursor " + this.cursor + ")";
+		return "PartitionReplica of '" + this.storeName + "' (epoch " + this.epoch + ", log cursor " + this.cursor
+				+ ")";
 	}
 
 	/**

@@ -37,32 +37,32 @@ import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.util.ClassUtils;
 
 /**
- * A {@link CheckpointStore} in Redis, through Spring Data Redis, so that standalone, Sentinel
- * and Cluster deployments configured with {@code spring.data.redis.*} all work.
+ * A {@link CheckpointStore} in Redis, through Spring Data Redis, so that standalone,
+ * Sentinel and Cluster deployments configured with {@code spring.data.redis.*} all work.
  *
- * <p>Keys of one checkpoint share the hash tag {@code {name}} and so one Cluster slot:
- * <pre>
+ * <p>
+ * Keys of one checkpoint share the hash tag {@code {name}} and so one Cluster slot: <pre>
  * &lt;prefix&gt;:{name}:epoch              fencing token (INCR)
  * &lt;prefix&gt;:{name}:seq                last reserved checkpoint id (INCR)
  * &lt;prefix&gt;:{name}:checkpoints        list of published checkpoint ids, newest first
  * &lt;prefix&gt;:{name}:checkpoint:&lt;id&gt;    hash: the manifest of a checkpoint
  * &lt;prefix&gt;:{name}:chunk:&lt;id&gt;:&lt;i&gt;   string: chunk i of a checkpoint's data
  * &lt;prefix&gt;:{name}:log                stream: the command log
- * </pre>
- * Chunks are written pipelined with an expiry, which {@link #publish publish} removes in the
- * same Lua script that checks the epoch, pushes the id onto the list, drops the checkpoints
- * beyond those kept and trims the log; appends check the epoch in a Lua script too. A script
- * that finds the epoch key missing (Redis lost its data) takes the writer's epoch and reports
- * it, so that the caller can write a fresh checkpoint at once.
+ * </pre> Chunks are written pipelined with an expiry, which {@link #publish publish}
+ * removes in the same Lua script that checks the epoch, pushes the id onto the list,
+ * drops the checkpoints beyond those kept and trims the log; appends check the epoch in a
+ * Lua script too. A script that finds the epoch key missing (Redis lost its data) takes
+ * the writer's epoch and reports it, so that the caller can write a fresh checkpoint at
+ * once.
  */
 public final class RedisCheckpointStore implements CheckpointStore {
 
 	private static final Duration UNPUBLISHED_CHUNK_TTL = Duration.ofHours(1);
 
 	/**
-	 * Starts the scripts that write: refuses a writer whose epoch (ARGV[1]) is older than the one
-	 * stored at KEYS[1] with {0, stored epoch}; takes the writer's epoch, setting {@code lost},
-	 * when the key is missing because Redis lost its data.
+	 * Starts the scripts that write: refuses a writer whose epoch (ARGV[1]) is older than
+	 * the one stored at KEYS[1] with {0, stored epoch}; takes the writer's epoch, setting
+	 * {@code lost}, when the key is missing because Redis lost its data.
 	 */
 	private static final String EPOCH_CHECK = """
 			if redis.replicate_commands then redis.replicate_commands() end
@@ -119,8 +119,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			return result
 			""");
 
-	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.api.async.BaseRedisAsyncCommands",
-			RedisCheckpointStore.class.getClassLoader());
+	private static final boolean LETTUCE_PRESENT = ClassUtils
+		.isPresent("io.lettuce.core.api.async.BaseRedisAsyncCommands", RedisCheckpointStore.class.getClassLoader());
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -352,8 +352,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			}
 			Map<String, String> fields = new LinkedHashMap<>();
 			record.getValue().forEach((field, value) -> fields.put(string(field), string(value)));
-			entries.add(new CommandLogEntry(id, fields.getOrDefault("k", ""), Long.parseLong(fields.getOrDefault("t", "0")),
-					fields.getOrDefault("m", ""), fields.getOrDefault("p", "[]")));
+			entries.add(
+					new CommandLogEntry(id, fields.getOrDefault("k", ""), Long.parseLong(fields.getOrDefault("t", "0")),
+							fields.getOrDefault("m", ""), fields.getOrDefault("p", "[]")));
 		}
 		return entries;
 	}
@@ -410,10 +411,18 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	private static CheckpointManifest fromHash(Map<byte[], byte[]> raw) {
 		Map<String, String> hash = new LinkedHashMap<>();
 		raw.forEach((field, value) -> hash.put(string(field), string(value)));
-		return new CheckpointManifest(Long.parseLong(hash.get("id")), Long.parseLong(hash.get("epoch")),
-				Integer.parseInt(hash.get("format")), Compression.valueOf(hash.get("compression")),
-				Integer.parseInt(hash.get("chunks")), Long.parseLong(hash.get("size")),
-				Long.parseLong(hash.get("crc32c")), hash.get("cursor"), Long.parseLong(hash.get("created")));
+		return new CheckpointManifest(Long.parseLong(field(hash, "id")), Long.parseLong(field(hash, "epoch")),
+				Integer.parseInt(field(hash, "format")), Compression.valueOf(field(hash, "compression")),
+				Integer.parseInt(field(hash, "chunks")), Long.parseLong(field(hash, "size")),
+				Long.parseLong(field(hash, "crc32c")), field(hash, "cursor"), Long.parseLong(field(hash, "created")));
+	}
+
+	private static String field(Map<String, String> manifest, String name) {
+		String value = manifest.get(name);
+		if (value == null) {
+			throw new IllegalStateException("Checkpoint manifest " + manifest + " has no field '" + name + "'");
+		}
+		return value;
 	}
 
 	private static long number(@Nullable Object value) {
@@ -460,10 +469,11 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	}
 
 	/**
-	 * Chunk I/O on Lettuce's asynchronous API of the connection Spring hands out (the shared
-	 * one by default): commands are pipelined without opening a dedicated connection, and a
-	 * writer keeps a bounded number of chunks in flight while the next ones are produced. In a
-	 * cluster the commands are routed by key, and all chunks of a checkpoint share one slot.
+	 * Chunk I/O on Lettuce's asynchronous API of the connection Spring hands out (the
+	 * shared one by default): commands are pipelined without opening a dedicated
+	 * connection, and a writer keeps a bounded number of chunks in flight while the next
+	 * ones are produced. In a cluster the commands are routed by key, and all chunks of a
+	 * checkpoint share one slot.
 	 */
 	private static final class LettuceChunks {
 
@@ -474,10 +484,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 		}
 
 		@SuppressWarnings("unchecked")
-		private static RedisClusterAsyncCommands<byte[], byte[]> commands(
-				RedisConnection connection) {
-			return (RedisClusterAsyncCommands<byte[], byte[]>) connection
-				.getNativeConnection();
+		private static RedisClusterAsyncCommands<byte[], byte[]> commands(RedisConnection connection) {
+			return (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
 		}
 
 		private static Duration timeout(RedisConnectionFactory factory) {
@@ -548,8 +556,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			public void write(byte[] chunk) {
 				throwIfFailed();
 				acquire(1);
-				RedisFuture<String> future = this.commands.set(bytes(this.prefix + this.count), chunk,
-						this.args);
+				RedisFuture<String> future = this.commands.set(bytes(this.prefix + this.count), chunk, this.args);
 				this.count++;
 				future.whenComplete((result, ex) -> {
 					if (ex != null) {
@@ -601,8 +608,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 	/**
 	 * Sends {@code WAIT} over the connection that carried the writes: WAIT counts the
-	 * replicas that acknowledged the writes of its own connection. In a cluster that is the
-	 * write connection to the node owning the log's slot.
+	 * replicas that acknowledged the writes of its own connection. In a cluster that is
+	 * the write connection to the node owning the log's slot.
 	 */
 	private static final class LettuceWait {
 

@@ -1,7 +1,8 @@
 package dev.resilientrpc.checkpoint;
 
 /**
- * Helpers for command log entry ids, {@code <millis>-<sequence>} as Redis Streams assign them.
+ * Helpers for command log entry ids, {@code <millis>-<sequence>} as Redis Streams assign
+ * them.
  */
 final class StreamIds {
 

@@ -7,9 +7,11 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.cluster.ServiceInstance;
+
 /**
- * One logical call made through a client proxy. Its idempotency key stays the same on every
- * attempt; the attempt number, the target and the extra headers change per attempt.
+ * One logical call made through a client proxy. Its idempotency key stays the same on
+ * every attempt; the attempt number, the target and the extra headers change per attempt.
  */
 public final class ClientCall {
 
@@ -70,8 +72,9 @@ public final class ClientCall {
 	}
 
 	/**
-	 * Return the routing key: the string form of the {@code @RoutingKey} argument or of the
-	 * value of the method's {@code @ResilientRpc(key = ...)} expression, worked out once per call.
+	 * Return the routing key: the string form of the {@code @RoutingKey} argument or of
+	 * the value of the method's {@code @ResilientRpc(key = ...)} expression, worked out
+	 * once per call.
 	 * @return the routing key or {@code null} if the method has none or the value is null
 	 */
 	public @Nullable String getRoutingKey() {
@@ -123,7 +126,8 @@ public final class ClientCall {
 	}
 
 	/**
-	 * Return the extra HTTP headers sent with every attempt; interceptors may add to them.
+	 * Return the extra HTTP headers sent with every attempt; interceptors may add to
+	 * them.
 	 * @return the headers, mutable
 	 */
 	public Map<String, String> getHeaders() {

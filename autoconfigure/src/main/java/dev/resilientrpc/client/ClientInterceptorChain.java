@@ -5,8 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The remainder of a client interceptor chain, ending with the transport. The links are built
- * once; {@link #proceed(ClientCall)} may be called again to run the rest of the chain again.
+ * The remainder of a client interceptor chain, ending with the transport. The links are
+ * built once; {@link #proceed(ClientCall)} may be called again to run the rest of the
+ * chain again.
  */
 public final class ClientInterceptorChain {
 

@@ -10,12 +10,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
 /**
- * Sends each attempt to the first healthy instance of the service, in configured order. An
- * instance that refused a connection is passed over until its cool-down ends; when no instance
- * is healthy the first one is tried anyway.
+ * Sends each attempt to the first healthy instance of the service, in configured order.
+ * An instance that refused a connection is passed over until its cool-down ends; when no
+ * instance is healthy the first one is tried anyway.
  */
 public class FirstHealthyInstanceSelector implements InstanceSelector {
 

@@ -16,6 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcHeaders;
 
@@ -26,8 +27,9 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
- * Sends an attempt as one JSON-RPC request (positional params, numeric id) over HTTP with a
- * {@link RestClient}, and turns the answer into a result or a typed {@link RpcException}.
+ * Sends an attempt as one JSON-RPC request (positional params, numeric id) over HTTP with
+ * a {@link RestClient}, and turns the answer into a result or a typed
+ * {@link RpcException}.
  */
 public class HttpRpcTransport implements RpcTransport {
 
@@ -48,6 +50,10 @@ public class HttpRpcTransport implements RpcTransport {
 		this.mapper = mapper;
 	}
 
+	// NullAway without JSpecify generics (that needs JDK 22, or a 17 newer than ours)
+	// sees the
+	// T of exchange() as non-null
+	@SuppressWarnings("NullAway")
 	@Override
 	public @Nullable Object send(ClientCall call) {
 		ServiceInstance target = call.getTarget();
@@ -127,8 +133,8 @@ public class HttpRpcTransport implements RpcTransport {
 		}
 		JsonNode responseId = root.get("id");
 		if (responseId == null || !responseId.canConvertToLong() || responseId.asLong() != id) {
-			throw new RpcProtocolException("Response to " + method + " from " + endpoint + " has id " + responseId
-					+ ", expected " + id, null);
+			throw new RpcProtocolException(
+					"Response to " + method + " from " + endpoint + " has id " + responseId + ", expected " + id, null);
 		}
 		if (!root.has("result")) {
 			throw new RpcProtocolException("Response to " + method + " from " + endpoint + " has no result", null);

@@ -4,8 +4,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Makes idempotency keys: random (version 4) UUIDs from {@link ThreadLocalRandom}, which is
- * uncontended, unlike {@link UUID#randomUUID()}. Keys need to be unique, not unguessable.
+ * Makes idempotency keys: random (version 4) UUIDs from {@link ThreadLocalRandom}, which
+ * is uncontended, unlike {@link UUID#randomUUID()}. Keys need to be unique, not
+ * unguessable.
  */
 public final class IdempotencyKeys {
 

@@ -20,8 +20,8 @@ import org.springframework.util.StringUtils;
 
 /**
  * The routing key of a method given as a SpEL expression over its arguments, in
- * {@link ResilientRpc#key() @ResilientRpc(key = "#order.id")}. Parsed once when the proxy is
- * created; evaluated once per call.
+ * {@link ResilientRpc#key() @ResilientRpc(key = "#order.id")}. Parsed once when the proxy
+ * is created; evaluated once per call.
  */
 public final class RoutingKeyExpression {
 
@@ -42,8 +42,8 @@ public final class RoutingKeyExpression {
 	 * Return the key expression of a method.
 	 * @param method the method
 	 * @return its expression, or {@code null} if its {@code @ResilientRpc} has no key
-	 * @throws IllegalArgumentException if the expression does not parse, or the method also has a
-	 * {@link RoutingKey @RoutingKey} parameter
+	 * @throws IllegalArgumentException if the expression does not parse, or the method
+	 * also has a {@link RoutingKey @RoutingKey} parameter
 	 */
 	public static @Nullable RoutingKeyExpression of(Method method) {
 		ResilientRpc annotation = AnnotatedElementUtils.findMergedAnnotation(method, ResilientRpc.class);
@@ -69,7 +69,8 @@ public final class RoutingKeyExpression {
 	 * Evaluate the expression for one call.
 	 * @param arguments the call's arguments
 	 * @return the string form of its value, or {@code null} if the value is null
-	 * @throws IllegalArgumentException if the evaluation fails, for example on a null argument
+	 * @throws IllegalArgumentException if the evaluation fails, for example on a null
+	 * argument
 	 */
 	public @Nullable String evaluate(@Nullable Object[] arguments) {
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(arguments, this.method, arguments,

@@ -6,8 +6,9 @@ import tools.jackson.databind.JsonNode;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 
 /**
- * The remote method threw an exception (JSON-RPC error {@code -32000}). The remote exception's
- * class name and message are available; its stack trace never leaves the server.
+ * The remote method threw an exception (JSON-RPC error {@code -32000}). The remote
+ * exception's class name and message are available; its stack trace never leaves the
+ * server.
  */
 public class RpcApplicationException extends RpcRemoteException {
 

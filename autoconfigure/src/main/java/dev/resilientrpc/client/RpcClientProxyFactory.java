@@ -17,9 +17,10 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Creates proxies for {@link ResilientRpc @ResilientRpc} interfaces. Each abstract method call
- * becomes a {@link ClientCall} run by the {@link RpcClient}; default methods run locally, and
- * {@code equals}, {@code hashCode} and {@code toString} are answered by the proxy itself.
+ * Creates proxies for {@link ResilientRpc @ResilientRpc} interfaces. Each abstract method
+ * call becomes a {@link ClientCall} run by the {@link RpcClient}; default methods run
+ * locally, and {@code equals}, {@code hashCode} and {@code toString} are answered by the
+ * proxy itself.
  */
 public class RpcClientProxyFactory {
 
@@ -43,12 +44,13 @@ public class RpcClientProxyFactory {
 	 * Return the service name an interface calls.
 	 * @param type the interface
 	 * @return the service name
-	 * @throws IllegalArgumentException if the type is not a {@code @ResilientRpc} interface
+	 * @throws IllegalArgumentException if the type is not a {@code @ResilientRpc}
+	 * interface
 	 */
 	public static String serviceOf(Class<?> type) {
 		if (!type.isInterface()) {
-			throw new IllegalArgumentException("@ResilientRpc can only be placed on an interface, but "
-					+ type.getName() + " is a class");
+			throw new IllegalArgumentException(
+					"@ResilientRpc can only be placed on an interface, but " + type.getName() + " is a class");
 		}
 		ResilientRpc annotation = AnnotatedElementUtils.findMergedAnnotation(type, ResilientRpc.class);
 		if (annotation == null || !StringUtils.hasText(annotation.service())) {
@@ -74,8 +76,8 @@ public class RpcClientProxyFactory {
 		for (Method method : type.getMethods()) {
 			if (Modifier.isAbstract(method.getModifiers())) {
 				methods.put(method, new RpcMethodMetadata(service, service + "." + method.getName(), method,
-						this.mapper.constructType(method.getGenericReturnType()),
-						method.getReturnType() == void.class, routingKeyIndex(method), RoutingKeyExpression.of(method)));
+						this.mapper.constructType(method.getGenericReturnType()), method.getReturnType() == void.class,
+						routingKeyIndex(method), RoutingKeyExpression.of(method)));
 			}
 		}
 		InvocationHandler handler = new ClientInvocationHandler(type, service, methods, this.client);
@@ -118,7 +120,8 @@ public class RpcClientProxyFactory {
 				throws Throwable {
 			RpcMethodMetadata metadata = this.methods.get(method);
 			if (metadata != null) {
-				ClientCall call = new ClientCall(metadata, (args != null) ? args : NO_ARGUMENTS, IdempotencyKeys.next());
+				ClientCall call = new ClientCall(metadata, (args != null) ? args : NO_ARGUMENTS,
+						IdempotencyKeys.next());
 				call.setProxy(proxy);
 				return this.client.execute(call);
 			}

@@ -3,8 +3,8 @@ package dev.resilientrpc.client;
 import java.net.URI;
 
 /**
- * No connection to the instance could be made (refused, unreachable, connect timeout): the
- * request never reached the server, so the call is always retryable.
+ * No connection to the instance could be made (refused, unreachable, connect timeout):
+ * the request never reached the server, so the call is always retryable.
  */
 public class RpcConnectException extends RpcTransportException {
 

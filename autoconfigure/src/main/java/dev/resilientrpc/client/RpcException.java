@@ -3,8 +3,8 @@ package dev.resilientrpc.client;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base class of the exceptions a client proxy throws when a call fails. Each says whether the
- * call may be retried as it is.
+ * Base class of the exceptions a client proxy throws when a call fails. Each says whether
+ * the call may be retried as it is.
  */
 public class RpcException extends RuntimeException {
 

@@ -9,7 +9,8 @@ import dev.resilientrpc.protocol.RpcErrorCodes;
 
 /**
  * The server answered a call with a JSON-RPC error. Carries the error's code, message and
- * {@code data}; it is retryable when the code is (see {@link RpcErrorCodes#isRetryable(int)}).
+ * {@code data}; it is retryable when the code is (see
+ * {@link RpcErrorCodes#isRetryable(int)}).
  */
 public class RpcRemoteException extends RpcException {
 

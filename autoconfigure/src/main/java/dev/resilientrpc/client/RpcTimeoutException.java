@@ -3,8 +3,8 @@ package dev.resilientrpc.client;
 import java.net.URI;
 
 /**
- * No response arrived within the read timeout. The server may have executed the call, so it is
- * not retryable as it is.
+ * No response arrived within the read timeout. The server may have executed the call, so
+ * it is not retryable as it is.
  */
 public class RpcTimeoutException extends RpcTransportException {
 

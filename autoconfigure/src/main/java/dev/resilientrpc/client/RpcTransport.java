@@ -3,8 +3,8 @@ package dev.resilientrpc.client;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends one attempt of a call to {@link ClientCall#getTarget() its target} and returns the
- * decoded result.
+ * Sends one attempt of a call to {@link ClientCall#getTarget() its target} and returns
+ * the decoded result.
  */
 @FunctionalInterface
 public interface RpcTransport {

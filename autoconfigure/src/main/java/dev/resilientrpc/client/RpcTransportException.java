@@ -5,9 +5,10 @@ import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An attempt failed below JSON-RPC: the connection broke or the server answered with an HTTP
- * error that carried no JSON-RPC response. The request may have reached the server, so the
- * call is not retryable as it is; the retry layer decides whether it is safe to repeat.
+ * An attempt failed below JSON-RPC: the connection broke or the server answered with an
+ * HTTP error that carried no JSON-RPC response. The request may have reached the server,
+ * so the call is not retryable as it is; the retry layer decides whether it is safe to
+ * repeat.
  */
 public class RpcTransportException extends RpcException {
 

@@ -27,7 +27,7 @@ import dev.resilientrpc.checkpoint.CommandLogEntry;
 import dev.resilientrpc.checkpoint.CommandLogInterceptor;
 import dev.resilientrpc.checkpoint.CommandReplayer;
 import dev.resilientrpc.checkpoint.PartitionReplica;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
@@ -40,26 +40,28 @@ import dev.resilientrpc.server.ServerInterceptorChain;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Serves calls whose ordering key ({@code Rpc-Ordering-Key}) belongs to another node on the
- * service's ring. Clients send such a call here only when the owner did not answer (the load
- * balancer walks on to the next instance), so:
+ * Serves calls whose ordering key ({@code Rpc-Ordering-Key}) belongs to another node on
+ * the service's ring. Clients send such a call here only when the owner did not answer
+ * (the load balancer walks on to the next instance), so:
  * <ul>
  * <li>while the owner holds its lease, the call is refused with {@code -32002} and
  * {@code Retry-After}: the client retries, reaching the owner again once it answers;</li>
  * <li>once the lease is gone, this node takes the owner's partition over: it acquires (or
- * joins) a takeover epoch that fences the old owner, builds a replica of the owner's state from
- * its checkpoint and command log, reads the log's tail before each call, and runs the call
- * against the replica ({@link PartitionedState#current()} is the replica during the call). A
- * {@link Mutating @Mutating} call is first appended to the owner's command log (a hinted
- * write), so that the owner replays it when it restores;</li>
- * <li>when the owner returns it acquires a newer epoch and a lease: the next call here finds
- * the lease, or its append is fenced, and the replica is dropped; the call is refused with
- * {@code -32002} and the client goes back to the owner.</li>
+ * joins) a takeover epoch that fences the old owner, builds a replica of the owner's
+ * state from its checkpoint and command log, reads the log's tail before each call, and
+ * runs the call against the replica ({@link PartitionedState#current()} is the replica
+ * during the call). A {@link Mutating @Mutating} call is first appended to the owner's
+ * command log (a hinted write), so that the owner replays it when it restores;</li>
+ * <li>when the owner returns it acquires a newer epoch and a lease: the next call here
+ * finds the lease, or its append is fenced, and the replica is dropped; the call is
+ * refused with {@code -32002} and the client goes back to the owner.</li>
  * </ul>
- * Calls of one replica run one at a time. Calls whose key this node owns, calls without an
- * ordering key and calls of services without a {@link PartitionedState} pass untouched.
+ * Calls of one replica run one at a time. Calls whose key this node owns, calls without
+ * an ordering key and calls of services without a {@link PartitionedState} pass
+ * untouched.
  *
- * <p>Runs at {@link InterceptorOrder.Server#FAILOVER}: after ordering, so a call served for
+ * <p>
+ * Runs at {@link InterceptorOrder.Server#FAILOVER}: after ordering, so a call served for
  * another node is already deduplicated and locked to its key across nodes, and before the
  * command log, which it bypasses for calls logged to the owner's log.
  */
@@ -95,8 +97,8 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	 * @param store the checkpoint store (Redis) holding every node's checkpoints and logs
 	 * @param leases the liveness leases
 	 * @param mapper the JSON-RPC mapper
-	 * @param replayer runs a logged call without interceptors; asked for lazily, because the
-	 * server it calls is built with this interceptor
+	 * @param replayer runs a logged call without interceptors; asked for lazily, because
+	 * the server it calls is built with this interceptor
 	 * @param options the options
 	 */
 	public FailoverServerInterceptor(List<Partitioned> services, CheckpointStore store, PartitionLeases leases,
@@ -178,10 +180,11 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	}
 
 	/**
-	 * Take over only an owner whose lease has stayed missing for a whole takeover delay. A lease
-	 * also goes missing while the owner is alive: when Redis restarts or fails over, the lease
-	 * key has expired or is lost, and the owner writes it again within a refresh. Taking over
-	 * then would fence a live owner whose memory lacks the writes taken here.
+	 * Take over only an owner whose lease has stayed missing for a whole takeover delay.
+	 * A lease also goes missing while the owner is alive: when Redis restarts or fails
+	 * over, the lease key has expired or is lost, and the owner writes it again within a
+	 * refresh. Taking over then would fence a live owner whose memory lacks the writes
+	 * taken here.
 	 */
 	private void awaitSuspicion(String storeName, Foreign partition, ServiceInstance owner) {
 		long now = System.nanoTime();
@@ -220,7 +223,8 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 			throw overloaded(replica.getStoreName(), "fenced", "the owner of this key has returned");
 		}
 		catch (RuntimeException ex) {
-			// unknown whether Redis took it: if it did, the entry is replayed and a retry finds it applied
+			// unknown whether Redis took it: if it did, the entry is replayed and a retry
+			// finds it applied
 			drop(partition, replica.getStoreName(), "a hinted write failed: " + ex);
 			throw overloaded(replica.getStoreName(), "log-unavailable", "the hinted write was not logged: " + ex);
 		}
@@ -268,7 +272,8 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 				return Long.parseLong(header.trim());
 			}
 			catch (NumberFormatException ex) {
-				// the ordering interceptor rejects malformed timestamps; without it, stamp here
+				// the ordering interceptor rejects malformed timestamps; without it,
+				// stamp here
 			}
 		}
 		return System.currentTimeMillis() << 16;
@@ -315,7 +320,8 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	}
 
 	/**
-	 * Return how many calls this node refused with {@code -32002} for keys of other nodes.
+	 * Return how many calls this node refused with {@code -32002} for keys of other
+	 * nodes.
 	 * @return the count
 	 */
 	public long getRefused() {
@@ -331,7 +337,8 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	 * A service whose calls fail over: its ring and its partitioned state.
 	 *
 	 * @param ring the ring, with this node's entry
-	 * @param state the state; its checkpoint name is the one the service's mutating calls log to
+	 * @param state the state; its checkpoint name is the one the service's mutating calls
+	 * log to
 	 */
 	public record Partitioned(PartitionRing ring, PartitionedState<?> state) {
 
@@ -341,12 +348,14 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 	 * Settings of the interceptor.
 	 *
 	 * @param retryAfter the {@code Retry-After} of refused calls
-	 * @param lockTimeout how long a call waits for the calls of its replica before it is refused
+	 * @param lockTimeout how long a call waits for the calls of its replica before it is
+	 * refused
 	 * @param rememberedCalls idempotency keys remembered per replica
 	 * @param replicas replicas that must acknowledge a hinted write, 0 for none
 	 * @param replicationTimeout how long to wait for them
-	 * @param takeoverDelay how long an owner's lease must stay missing, as seen here, before this
-	 * node takes its partition over (the lease time: a live owner refreshes its lease well within it)
+	 * @param takeoverDelay how long an owner's lease must stay missing, as seen here,
+	 * before this node takes its partition over (the lease time: a live owner refreshes
+	 * its lease well within it)
 	 */
 	public record Options(Duration retryAfter, Duration lockTimeout, int rememberedCalls, int replicas,
 			Duration replicationTimeout, Duration takeoverDelay) {
@@ -359,7 +368,10 @@ public final class FailoverServerInterceptor implements ServerInterceptor {
 
 		volatile @Nullable PartitionReplica replica;
 
-		/** When this node first found the owner's lease missing, in nanoTime; 0 while it is held. */
+		/**
+		 * When this node first found the owner's lease missing, in nanoTime; 0 while it
+		 * is held.
+		 */
 		long leaseMissingSince;
 
 	}

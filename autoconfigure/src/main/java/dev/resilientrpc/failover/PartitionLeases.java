@@ -8,19 +8,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Liveness leases of partitions and their takeover, in Redis next to the checkpoint's own keys
- * (same hash tag, so one Lua script may touch them all in a Cluster):
- * <pre>
+ * Liveness leases of partitions and their takeover, in Redis next to the checkpoint's own
+ * keys (same hash tag, so one Lua script may touch them all in a Cluster): <pre>
  * &lt;prefix&gt;:{&lt;node-id&gt;/&lt;name&gt;}:lease      holder of the live owner, expires after the lease time
  * &lt;prefix&gt;:{&lt;node-id&gt;/&lt;name&gt;}:takeover   the epoch successors share while the owner is down
  * &lt;prefix&gt;:{&lt;node-id&gt;/&lt;name&gt;}:epoch      the checkpoint's fencing epoch (RedisCheckpointStore's key)
- * </pre>
- * An owner refreshes its lease on an interval, from before it restores until it stops. A
- * successor {@link #takeOver takes over} only while there is no lease: the first one acquires a
- * new epoch (fencing the old owner, should it still be running) and records it as the takeover
- * epoch; others join that epoch instead of fencing each other, since the keys of one owner are
- * spread over several successors. When the owner returns it acquires a newer epoch, which
- * fences every successor.
+ * </pre> An owner refreshes its lease on an interval, from before it restores until it
+ * stops. A successor {@link #takeOver takes over} only while there is no lease: the first
+ * one acquires a new epoch (fencing the old owner, should it still be running) and
+ * records it as the takeover epoch; others join that epoch instead of fencing each other,
+ * since the keys of one owner are spread over several successors. When the owner returns
+ * it acquires a newer epoch, which fences every successor.
  */
 public final class PartitionLeases {
 
@@ -46,7 +44,8 @@ public final class PartitionLeases {
 	/**
 	 * Create leases.
 	 * @param connectionFactory the Redis connections
-	 * @param keyPrefix the checkpoint key prefix ({@code resilient-rpc.checkpoint.key-prefix})
+	 * @param keyPrefix the checkpoint key prefix
+	 * ({@code resilient-rpc.checkpoint.key-prefix})
 	 */
 	public PartitionLeases(RedisConnectionFactory connectionFactory, String keyPrefix) {
 		this.redis = new StringRedisTemplate(connectionFactory);

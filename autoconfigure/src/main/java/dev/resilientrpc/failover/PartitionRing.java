@@ -5,18 +5,20 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.loadbalancer.HashRing;
-import dev.resilientrpc.loadbalancer.InstanceWeights;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.InstanceWeights;
 
 /**
- * The server's view of a service's ring: the same {@link HashRing} (instances, virtual nodes,
- * weights) the clients' load balancer builds, so that both sides agree on which instance owns
- * a key, and this node's own entry in it.
+ * The server's view of a service's ring: the same {@link HashRing} (instances, virtual
+ * nodes, weights) the clients' load balancer builds, so that both sides agree on which
+ * instance owns a key, and this node's own entry in it.
  *
- * <p>Membership comes from the same {@link ServiceInstanceSupplier} as on clients (the static
- * instance list or discovery); the ring is rebuilt when the supplier returns a different list.
+ * <p>
+ * Membership comes from the same {@link ServiceInstanceSupplier} as on clients (the
+ * static instance list or discovery); the ring is rebuilt when the supplier returns a
+ * different list.
  */
 public final class PartitionRing {
 
@@ -52,9 +54,9 @@ public final class PartitionRing {
 	}
 
 	/**
-	 * Return the node id of an instance: the identity under which its checkpoints are stored,
-	 * {@code <host>:<port>} of its endpoint, so that every node computes it for any instance
-	 * from the instance list.
+	 * Return the node id of an instance: the identity under which its checkpoints are
+	 * stored, {@code <host>:<port>} of its endpoint, so that every node computes it for
+	 * any instance from the instance list.
 	 * @param instance the instance
 	 * @return the node id
 	 */

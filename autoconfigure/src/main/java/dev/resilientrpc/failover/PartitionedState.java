@@ -12,8 +12,8 @@ import dev.resilientrpc.checkpoint.Checkpointable;
  * Checkpointed state split by owner: this node's own state (its "home" partition, the one
  * checkpointed and restored as usual) plus, while another node is down, replicas of that
  * node's state that failover builds and serves. Service code reads and writes
- * {@link #current()}, which is the replica of the partition the current call belongs to, or
- * the home state outside such a call, so the same code serves both.
+ * {@link #current()}, which is the replica of the partition the current call belongs to,
+ * or the home state outside such a call, so the same code serves both.
  *
  * <pre class="code">
  * &#64;Bean
@@ -27,8 +27,9 @@ import dev.resilientrpc.checkpoint.Checkpointable;
  * }
  * </pre>
  *
- * <p>As a {@link Checkpointable} it is the home state: its checkpoint name is the state's, and
- * that name must be the name of the service whose calls are failed over.
+ * <p>
+ * As a {@link Checkpointable} it is the home state: its checkpoint name is the state's,
+ * and that name must be the name of the service whose calls are failed over.
  *
  * @param <T> the type of the state
  */
@@ -42,8 +43,8 @@ public class PartitionedState<T extends Checkpointable> implements Checkpointabl
 
 	/**
 	 * Create a partitioned state.
-	 * @param factory creates an empty state: once for the home partition, then once per replica;
-	 * every state it creates must have the same checkpoint name
+	 * @param factory creates an empty state: once for the home partition, then once per
+	 * replica; every state it creates must have the same checkpoint name
 	 */
 	public PartitionedState(Supplier<? extends T> factory) {
 		this.factory = factory;
@@ -70,7 +71,8 @@ public class PartitionedState<T extends Checkpointable> implements Checkpointabl
 	/**
 	 * Create an empty state for a replica.
 	 * @return the new state
-	 * @throws IllegalStateException if the factory made a state with another checkpoint name
+	 * @throws IllegalStateException if the factory made a state with another checkpoint
+	 * name
 	 */
 	public T newReplica() {
 		T replica = Objects.requireNonNull(this.factory.get(), "factory returned null");

@@ -14,14 +14,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 import org.springframework.util.Assert;
 
 /**
- * Sends {@code GET <scheme>://<host>:<port><path>} to every member of every ring the balancer
- * knows, all at once, and passes over an instance whose answer is not a 2xx within the timeout
- * until a later check succeeds. Calls {@link #check()} on a schedule of your choice.
+ * Sends {@code GET <scheme>://<host>:<port><path>} to every member of every ring the
+ * balancer knows, all at once, and passes over an instance whose answer is not a 2xx
+ * within the timeout until a later check succeeds. Calls {@link #check()} on a schedule
+ * of your choice.
  */
 public class ActiveHealthCheck {
 

@@ -24,8 +24,10 @@ import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.NoAvailableInstanceException;
 import dev.resilientrpc.client.RpcRemoteException;
 import dev.resilientrpc.client.RpcTransportException;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.InstanceWeights;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.loadbalancer.ServiceRing.Snapshot;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
@@ -35,36 +37,38 @@ import org.springframework.util.Assert;
  * Sends each attempt to an instance picked on a consistent-hash {@link HashRing} of the
  * service's instances.
  *
- * <h2>Routing</h2> A call with a routing key ({@link ClientCall#getRoutingKey()}) goes to the
- * instance that owns the key on the ring. A call without one picks an instance at random with
- * probability proportional to its weight (so equal instances get equal shares of such calls)
- * and starts its walk at that instance's first point; from there failover and bounded loads
- * work as for a key.
+ * <h2>Routing</h2> A call with a routing key ({@link ClientCall#getRoutingKey()}) goes to
+ * the instance that owns the key on the ring. A call without one picks an instance at
+ * random with probability proportional to its weight (so equal instances get equal shares
+ * of such calls) and starts its walk at that instance's first point; from there failover
+ * and bounded loads work as for a key.
  *
- * <h2>Failover</h2> Starting at the key's position the balancer walks the ring clockwise over
- * distinct instances and takes the first that is available: not cooling down after a refused
- * connection, not failed by the active health check, and approved by every
- * {@link InstanceAvailability} (such as a circuit breaker). A retry (the chain run again for
- * the same call) continues the walk after the instance that failed and skips instances already
- * tried. When an instance recovers, its keys go back to it, since the walk always starts at the
- * key. When no instance qualifies, an available instance already tried is taken, and failing
- * that the next instance in the walk is tried anyway, so that the caller gets the real error.
+ * <h2>Failover</h2> Starting at the key's position the balancer walks the ring clockwise
+ * over distinct instances and takes the first that is available: not cooling down after a
+ * refused connection, not failed by the active health check, and approved by every
+ * {@link InstanceAvailability} (such as a circuit breaker). A retry (the chain run again
+ * for the same call) continues the walk after the instance that failed and skips
+ * instances already tried. When an instance recovers, its keys go back to it, since the
+ * walk always starts at the key. When no instance qualifies, an available instance
+ * already tried is taken, and failing that the next instance in the walk is tried anyway,
+ * so that the caller gets the real error.
  *
- * <h2>Bounded loads</h2> With a load factor {@code c > 1} (Mirrokni, Thorup and Zadimoghaddam,
- * "Consistent Hashing with Bounded Loads", SODA 2018), an instance takes a new call only while
- * its calls in flight are fewer than {@code ceil(c × m × w)}, where {@code m} counts the
- * service's calls in flight including the new one and {@code w} is the instance's share of the
- * total weight; a full instance is passed over like an unavailable one. The bound is never
- * below 1, and an instance whose load is at or below its fair share always has room, so when
- * loads are even, or low, every key stays with its owner; only a hot spot spills over to the
- * next instances. The check and the increment are one atomic step per instance, so concurrent
- * calls never exceed the bound they computed.
+ * <h2>Bounded loads</h2> With a load factor {@code c > 1} (Mirrokni, Thorup and
+ * Zadimoghaddam, "Consistent Hashing with Bounded Loads", SODA 2018), an instance takes a
+ * new call only while its calls in flight are fewer than {@code ceil(c × m × w)}, where
+ * {@code m} counts the service's calls in flight including the new one and {@code w} is
+ * the instance's share of the total weight; a full instance is passed over like an
+ * unavailable one. The bound is never below 1, and an instance whose load is at or below
+ * its fair share always has room, so when loads are even, or low, every key stays with
+ * its owner; only a hot spot spills over to the next instances. The check and the
+ * increment are one atomic step per instance, so concurrent calls never exceed the bound
+ * they computed.
  *
- * <h2>Membership</h2> Instances come from a {@link ServiceInstanceSupplier}, asked on every
- * call. It should return the same list object while membership is unchanged: a different
- * object with different members schedules a new ring on the rebuild executor while calls go on
- * with the current ring, which is replaced atomically when the new one is ready. Readers never
- * lock. {@link #refresh(String)} builds the new ring at once.
+ * <h2>Membership</h2> Instances come from a {@link ServiceInstanceSupplier}, asked on
+ * every call. It should return the same list object while membership is unchanged: a
+ * different object with different members schedules a new ring on the rebuild executor
+ * while calls go on with the current ring, which is replaced atomically when the new one
+ * is ready. Readers never lock. {@link #refresh(String)} builds the new ring at once.
  */
 public class ConsistentHashLoadBalancer implements InstanceSelector {
 
@@ -139,8 +143,9 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 	}
 
 	/**
-	 * Pick an instance for one unit of work outside the RPC client, such as a session that
-	 * sticks to a key. The instance counts the lease as in flight until it is closed.
+	 * Pick an instance for one unit of work outside the RPC client, such as a session
+	 * that sticks to a key. The instance counts the lease as in flight until it is
+	 * closed.
 	 * @param service the service
 	 * @param key the routing key, or {@code null} to spread evenly
 	 * @return the lease, to be closed when the work is done
@@ -202,8 +207,9 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 	}
 
 	/**
-	 * Walk the ring clockwise from {@code start} over distinct instances. The candidates come in
-	 * walk order, rotated to begin after the instance that failed last, which comes last.
+	 * Walk the ring clockwise from {@code start} over distinct instances. The candidates
+	 * come in walk order, rotated to begin after the instance that failed last, which
+	 * comes last.
 	 */
 	private InstanceState walk(Snapshot snapshot, int start, InstanceAttempts attempts, int total) {
 		HashRing ring = snapshot.ring();
@@ -262,9 +268,10 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 	}
 
 	/**
-	 * Every available untried instance is full (possible when others are unavailable, since the
-	 * average counts every member) or none is left: take the least loaded available untried
-	 * instance, else the first available one, else the next in the walk.
+	 * Every available untried instance is full (possible when others are unavailable,
+	 * since the average counts every member) or none is left: take the least loaded
+	 * available untried instance, else the first available one, else the next in the
+	 * walk.
 	 */
 	private InstanceState fallback(HashRing ring, InstanceState[] states, int[] rotated, int length,
 			InstanceAttempts attempts) {
@@ -295,8 +302,8 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 			return firstAvailable;
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("No available instance of service '" + states[rotated[0]].instance.service()
-					+ "'; trying " + states[rotated[0]].instance + " anyway");
+			logger.debug("No available instance of service '" + states[rotated[0]].instance.service() + "'; trying "
+					+ states[rotated[0]].instance + " anyway");
 		}
 		return states[rotated[0]];
 	}
@@ -445,7 +452,8 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 	}
 
 	/**
-	 * Return the state of every member of every known service, for the active health check.
+	 * Return the state of every member of every known service, for the active health
+	 * check.
 	 */
 	List<InstanceState> memberStates() {
 		List<InstanceState> result = new ArrayList<>();
@@ -591,9 +599,10 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		}
 
 		/**
-		 * Bound each instance's calls in flight to {@code loadFactor} times its fair share.
-		 * Default: loads are not bounded.
-		 * @param loadFactor the factor, greater than 1, or {@code null} not to bound loads
+		 * Bound each instance's calls in flight to {@code loadFactor} times its fair
+		 * share. Default: loads are not bounded.
+		 * @param loadFactor the factor, greater than 1, or {@code null} not to bound
+		 * loads
 		 * @return this builder
 		 */
 		public Builder loadFactor(@Nullable Double loadFactor) {
@@ -645,8 +654,8 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		}
 
 		/**
-		 * Set where rings are rebuilt when a call notices a membership change, so that the call
-		 * does not wait for the build. Default: the common fork-join pool.
+		 * Set where rings are rebuilt when a call notices a membership change, so that
+		 * the call does not wait for the build. Default: the common fork-join pool.
 		 * @param rebuildExecutor the executor
 		 * @return this builder
 		 */

@@ -6,12 +6,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.client.ClientCall;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
  * The instances the attempts of one logical call went to, kept as a {@link ClientCall}
- * attribute so that a retry, which runs the balancer again on the same call, goes to the next
- * distinct instance clockwise after the one that failed.
+ * attribute so that a retry, which runs the balancer again on the same call, goes to the
+ * next distinct instance clockwise after the one that failed.
  */
 public final class InstanceAttempts {
 
@@ -57,7 +57,9 @@ public final class InstanceAttempts {
 		return instances;
 	}
 
-	/** Where on the ring the call's walk starts: the key's hash, or a keyless call's pick. */
+	/**
+	 * Where on the ring the call's walk starts: the key's hash, or a keyless call's pick.
+	 */
 	long position() {
 		return this.position;
 	}

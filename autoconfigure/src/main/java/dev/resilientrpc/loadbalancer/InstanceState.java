@@ -3,12 +3,13 @@ package dev.resilientrpc.loadbalancer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
- * What the balancer knows about one instance: its calls in flight and why it may be passed
- * over. One object per instance lives as long as the instance is a member, across ring
- * snapshots, so that loads and cool-downs survive membership changes of other instances.
+ * What the balancer knows about one instance: its calls in flight and why it may be
+ * passed over. One object per instance lives as long as the instance is a member, across
+ * ring snapshots, so that loads and cool-downs survive membership changes of other
+ * instances.
  */
 final class InstanceState {
 
@@ -18,7 +19,10 @@ final class InstanceState {
 
 	private final LongAdder selected = new LongAdder();
 
-	/** Epoch millis until which the instance is passed over after a connection failure; 0 if not. */
+	/**
+	 * Epoch millis until which the instance is passed over after a connection failure; 0
+	 * if not.
+	 */
 	private volatile long coolingDownUntil;
 
 	private volatile boolean healthCheckFailed;
@@ -29,8 +33,8 @@ final class InstanceState {
 
 	/**
 	 * Take a slot if fewer than {@code capacity} calls are in flight. The check and the
-	 * increment are one atomic step, so concurrent callers never push the instance past the
-	 * capacity each of them computed.
+	 * increment are one atomic step, so concurrent callers never push the instance past
+	 * the capacity each of them computed.
 	 */
 	boolean tryAcquire(int capacity) {
 		if (capacity == Integer.MAX_VALUE) {

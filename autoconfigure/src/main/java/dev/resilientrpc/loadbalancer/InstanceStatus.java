@@ -1,6 +1,6 @@
 package dev.resilientrpc.loadbalancer;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
  * What the balancer knows about one instance at one moment, for metrics and the Actuator
@@ -14,8 +14,8 @@ import dev.resilientrpc.client.ServiceInstance;
  * @param inFlight its calls in flight
  * @param selected how many attempts were sent to it since it joined
  */
-public record InstanceStatus(ServiceInstance instance, State state, double weight, int virtualNodes,
-		double ringShare, int inFlight, long selected) {
+public record InstanceStatus(ServiceInstance instance, State state, double weight, int virtualNodes, double ringShare,
+		int inFlight, long selected) {
 
 	/**
 	 * Whether an instance takes calls.
@@ -31,7 +31,10 @@ public record InstanceStatus(ServiceInstance instance, State state, double weigh
 		/** Its last active health check failed. */
 		HEALTH_CHECK_FAILED,
 
-		/** An {@link dev.resilientrpc.client.InstanceAvailability}, such as its circuit breaker, said no. */
+		/**
+		 * An {@link dev.resilientrpc.client.InstanceAvailability}, such as its circuit
+		 * breaker, said no.
+		 */
 		UNAVAILABLE
 
 	}

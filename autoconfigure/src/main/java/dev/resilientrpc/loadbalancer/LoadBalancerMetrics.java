@@ -11,18 +11,20 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.resilientrpc.cluster.HashRing;
 import dev.resilientrpc.loadbalancer.ServiceRing.Snapshot;
 
 /**
- * Publishes the balancer's state to Micrometer, per service and instance (tags {@code service}
- * and {@code instance}, the endpoint URI):
+ * Publishes the balancer's state to Micrometer, per service and instance (tags
+ * {@code service} and {@code instance}, the endpoint URI):
  * <ul>
  * <li>{@code resilientrpc.loadbalancer.in.flight}: calls in flight on the instance;</li>
- * <li>{@code resilientrpc.loadbalancer.ring.share}: fraction of the hash space it owns;</li>
+ * <li>{@code resilientrpc.loadbalancer.ring.share}: fraction of the hash space it
+ * owns;</li>
  * <li>{@code resilientrpc.loadbalancer.available}: 1 if it takes calls, 0 if it is passed
  * over;</li>
- * <li>{@code resilientrpc.loadbalancer.failovers} (per service): attempts sent to an instance other
- * than their key's owner.</li>
+ * <li>{@code resilientrpc.loadbalancer.failovers} (per service): attempts sent to an
+ * instance other than their key's owner.</li>
  * </ul>
  * The instance gauges follow membership: they are replaced whenever a ring is.
  */

@@ -12,13 +12,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.InstanceWeights;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
- * The balancing state of one service: the current ring snapshot, the state of each member and
- * the calls in flight. Readers take {@link #snapshot()} once per call and never lock; a
- * membership change builds a new snapshot under this object's lock and publishes it with one
- * volatile write, so a reader sees either the old ring or the new one, never a mix.
+ * The balancing state of one service: the current ring snapshot, the state of each member
+ * and the calls in flight. Readers take {@link #snapshot()} once per call and never lock;
+ * a membership change builds a new snapshot under this object's lock and publishes it
+ * with one volatile write, so a reader sees either the old ring or the new one, never a
+ * mix.
  */
 final class ServiceRing {
 
@@ -83,8 +86,8 @@ final class ServiceRing {
 	/**
 	 * One immutable view of a service's membership.
 	 *
-	 * @param source the list of instances the ring was built from, compared by reference to
-	 * notice membership changes cheaply
+	 * @param source the list of instances the ring was built from, compared by reference
+	 * to notice membership changes cheaply
 	 * @param ring the ring
 	 * @param states the state of each ring member, by the member's index on the ring
 	 * @param version increases with every ring built for the service

@@ -2,6 +2,8 @@ package dev.resilientrpc.ordering;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.annotation.StalePolicy;
+
 /**
  * What the store decided before a call executes.
  */
@@ -26,8 +28,8 @@ public final class Admission {
 	}
 
 	/**
-	 * The call may execute: its key's high-water mark is now its timestamp, the key is locked
-	 * for it and its idempotency key is marked in flight.
+	 * The call may execute: its key's high-water mark is now its timestamp, the key is
+	 * locked for it and its idempotency key is marked in flight.
 	 * @return the admission
 	 */
 	public static Admission admitted() {
@@ -35,8 +37,8 @@ public final class Admission {
 	}
 
 	/**
-	 * The call is stale. If its policy is {@link StalePolicy#IGNORE ignore}, its idempotency
-	 * key (if any) now holds a {@code null} result.
+	 * The call is stale. If its policy is {@link StalePolicy#IGNORE ignore}, its
+	 * idempotency key (if any) now holds a {@code null} result.
 	 * @param highWaterMark the key's high-water mark
 	 * @return the admission
 	 */
@@ -87,8 +89,8 @@ public final class Admission {
 	}
 
 	/**
-	 * Return the key's high-water mark ({@link Decision#STALE}) or the timestamp of the call
-	 * running elsewhere ({@link Decision#BUSY}).
+	 * Return the key's high-water mark ({@link Decision#STALE}) or the timestamp of the
+	 * call running elsewhere ({@link Decision#BUSY}).
 	 * @return the timestamp, 0 for other decisions
 	 */
 	public long getHighWaterMark() {

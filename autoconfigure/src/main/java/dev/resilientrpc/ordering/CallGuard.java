@@ -28,10 +28,10 @@ import dev.resilientrpc.server.ServerCall;
 import dev.resilientrpc.server.ServerInterceptorChain;
 
 /**
- * What the idempotency and ordering interceptors share: reading and checking the key headers,
- * fingerprinting calls, the set of idempotency keys executing on this node, talking to the
- * store (timed, failing open or closed), and turning outcomes into stored records and back
- * into answers.
+ * What the idempotency and ordering interceptors share: reading and checking the key
+ * headers, fingerprinting calls, the set of idempotency keys executing on this node,
+ * talking to the store (timed, failing open or closed), and turning outcomes into stored
+ * records and back into answers.
  */
 final class CallGuard {
 
@@ -58,8 +58,8 @@ final class CallGuard {
 	/**
 	 * Create the helper.
 	 * @param store the store
-	 * @param mapper the mapper the server writes results with, so that a stored result is the
-	 * very JSON the first attempt was answered with
+	 * @param mapper the mapper the server writes results with, so that a stored result is
+	 * the very JSON the first attempt was answered with
 	 * @param options the options
 	 * @param listener the listener
 	 */
@@ -145,8 +145,8 @@ final class CallGuard {
 	}
 
 	/**
-	 * Mark a key as executing on this node; a second attempt of it that arrives meanwhile is
-	 * refused here, without asking the store.
+	 * Mark a key as executing on this node; a second attempt of it that arrives meanwhile
+	 * is refused here, without asking the store.
 	 * @param claim the claim
 	 * @param method the JSON-RPC method name
 	 * @throws RpcErrorException ({@code -32004}) if the key is executing already
@@ -166,8 +166,8 @@ final class CallGuard {
 	}
 
 	/**
-	 * Turn the store's decision about a claim into an answer, for the decisions that end the
-	 * call: a replay, a duplicate in flight or a reused key.
+	 * Turn the store's decision about a claim into an answer, for the decisions that end
+	 * the call: a replay, a duplicate in flight or a reused key.
 	 * @param admission the decision
 	 * @param claim the claim
 	 * @param method the JSON-RPC method name
@@ -222,8 +222,9 @@ final class CallGuard {
 	}
 
 	/**
-	 * Run an admitted call and tell the store how it ended. A failure of the store at this
-	 * point is logged, not answered: the call has run, and its caller must learn how.
+	 * Run an admitted call and tell the store how it ended. A failure of the store at
+	 * this point is logged, not answered: the call has run, and its caller must learn
+	 * how.
 	 * @param call the call
 	 * @param chain the rest of the chain
 	 * @param ticket the ticket the store admitted
@@ -292,7 +293,8 @@ final class CallGuard {
 	}
 
 	/**
-	 * Refuse a call before execution with {@code -32002}, telling the caller when to retry.
+	 * Refuse a call before execution with {@code -32002}, telling the caller when to
+	 * retry.
 	 * @param method the JSON-RPC method name
 	 * @param reason the short reason for metrics and {@code data.reason}
 	 * @param detail what happened
@@ -319,8 +321,8 @@ final class CallGuard {
 	 * The outcome of a call that returned normally.
 	 * @param call the call
 	 * @param result what it returned
-	 * @return the outcome: the result's JSON, or the error the server answers with when the
-	 * result cannot be written
+	 * @return the outcome: the result's JSON, or the error the server answers with when
+	 * the result cannot be written
 	 */
 	StoredOutcome outcome(ServerCall call, @Nullable Object result) {
 		if (result instanceof SerializedResult serialized) {
@@ -341,8 +343,8 @@ final class CallGuard {
 	 * @return the error the server answers with
 	 */
 	StoredOutcome outcome(ServerCall call, Throwable failure) {
-		return error((failure instanceof RpcErrorException rpcError) ? rpcError
-				: JsonRpcServer.applicationError(failure));
+		return error(
+				(failure instanceof RpcErrorException rpcError) ? rpcError : JsonRpcServer.applicationError(failure));
 	}
 
 	private StoredOutcome error(RpcErrorException error) {

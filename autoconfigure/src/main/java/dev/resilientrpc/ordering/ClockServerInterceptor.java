@@ -16,9 +16,9 @@ import dev.resilientrpc.server.ServerInterceptorChain;
 /**
  * Advances this node's {@link HybridLogicalClock} with the {@code Rpc-Timestamp} of every
  * received call, so that calls this node makes while serving it are causally later. A
- * timestamp that is not a decimal 64-bit integer is refused with {@code -32600}; one more than
- * the clock's maximum skew ahead of the physical clock with {@code -32006}. Calls without the
- * header pass untouched.
+ * timestamp that is not a decimal 64-bit integer is refused with {@code -32600}; one more
+ * than the clock's maximum skew ahead of the physical clock with {@code -32006}. Calls
+ * without the header pass untouched.
  */
 public final class ClockServerInterceptor implements ServerInterceptor {
 
@@ -61,7 +61,8 @@ public final class ClockServerInterceptor implements ServerInterceptor {
 	}
 
 	/**
-	 * Parse an {@code Rpc-Timestamp} header value, or refuse the call with {@code -32600}.
+	 * Parse an {@code Rpc-Timestamp} header value, or refuse the call with
+	 * {@code -32600}.
 	 * @param header the header value
 	 * @return the timestamp
 	 * @throws RpcErrorException if the value is not a timestamp

@@ -5,22 +5,25 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A hybrid logical clock (Kulkarni et al., "Logical Physical Clocks", 2014): timestamps that
- * stay close to physical time yet never go backwards and order every event after the events it
- * has seen. A timestamp is a 64-bit integer with milliseconds since the Unix epoch in the upper
- * 48 bits and a logical counter in the lower 16 bits, so that comparing two timestamps as
- * numbers compares them as hybrid timestamps.
+ * A hybrid logical clock (Kulkarni et al., "Logical Physical Clocks", 2014): timestamps
+ * that stay close to physical time yet never go backwards and order every event after the
+ * events it has seen. A timestamp is a 64-bit integer with milliseconds since the Unix
+ * epoch in the upper 48 bits and a logical counter in the lower 16 bits, so that
+ * comparing two timestamps as numbers compares them as hybrid timestamps.
  *
- * <p>With that packing both rules of the paper become one maximum: a local or send event takes
- * {@code max(last + 1, physical << 16)}, a receive event takes
- * {@code max(max(last, received) + 1, physical << 16)}. The clock is one {@link AtomicLong}
- * updated by compare-and-set, so ticking takes no lock. Should more than 65,536 events happen
- * in one millisecond, the counter carries into the millisecond field and the clock runs ahead
- * of physical time by as much, which is what the paper's bounded counter allows.
+ * <p>
+ * With that packing both rules of the paper become one maximum: a local or send event
+ * takes {@code max(last + 1, physical << 16)}, a receive event takes
+ * {@code max(max(last, received) + 1, physical << 16)}. The clock is one
+ * {@link AtomicLong} updated by compare-and-set, so ticking takes no lock. Should more
+ * than 65,536 events happen in one millisecond, the counter carries into the millisecond
+ * field and the clock runs ahead of physical time by as much, which is what the paper's
+ * bounded counter allows.
  *
- * <p>Timestamps received from other nodes are refused when they lie more than
- * {@code maxSkew} ahead of this node's physical clock: accepting one would drag this clock,
- * and every clock it talks to, into the future.
+ * <p>
+ * Timestamps received from other nodes are refused when they lie more than
+ * {@code maxSkew} ahead of this node's physical clock: accepting one would drag this
+ * clock, and every clock it talks to, into the future.
  */
 public final class HybridLogicalClock {
 
@@ -53,8 +56,8 @@ public final class HybridLogicalClock {
 	}
 
 	/**
-	 * Tick for a local or send event: return a timestamp above every timestamp this clock has
-	 * returned or received so far.
+	 * Tick for a local or send event: return a timestamp above every timestamp this clock
+	 * has returned or received so far.
 	 * @return the new timestamp
 	 */
 	public long now() {
@@ -70,12 +73,12 @@ public final class HybridLogicalClock {
 	}
 
 	/**
-	 * Tick for a receive event: advance the clock past a timestamp received from another node,
-	 * so that every later event here is ordered after it.
+	 * Tick for a receive event: advance the clock past a timestamp received from another
+	 * node, so that every later event here is ordered after it.
 	 * @param received the received timestamp
 	 * @return the new timestamp, above both {@code received} and every earlier timestamp
-	 * @throws ClockSkewException if {@code received} is more than the maximum skew ahead of
-	 * the physical clock; the clock is then left as it was
+	 * @throws ClockSkewException if {@code received} is more than the maximum skew ahead
+	 * of the physical clock; the clock is then left as it was
 	 */
 	public long receive(long received) {
 		long physicalMillis = physicalNow();
@@ -159,12 +162,12 @@ public final class HybridLogicalClock {
 	}
 
 	/**
-	 * Parse a timestamp as sent in the {@code Rpc-Timestamp} header: a non-negative decimal
-	 * integer of at most 19 digits, without sign or spaces.
+	 * Parse a timestamp as sent in the {@code Rpc-Timestamp} header: a non-negative
+	 * decimal integer of at most 19 digits, without sign or spaces.
 	 * @param text the header value
 	 * @return the timestamp
-	 * @throws IllegalArgumentException if the text is not such an integer, with a message that
-	 * says what is wrong with it
+	 * @throws IllegalArgumentException if the text is not such an integer, with a message
+	 * that says what is wrong with it
 	 */
 	public static long parse(String text) {
 		int length = text.length();

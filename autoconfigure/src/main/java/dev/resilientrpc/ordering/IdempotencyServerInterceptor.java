@@ -10,16 +10,18 @@ import dev.resilientrpc.server.ServerInterceptor;
 import dev.resilientrpc.server.ServerInterceptorChain;
 
 /**
- * Executes each call with an {@code Idempotency-Key} at most once and replays its outcome to
- * every later attempt. The first attempt claims the key in the {@link OrderingStore} (in
- * flight); when it ends, its result or error is stored for the store's TTL. A later attempt
- * gets the stored outcome instead of executing again, one arriving while the first still runs
- * gets {@code -32004} (retryable), and the same key with another method or other params gets
- * {@code -32005}. A call refused before its method ran leaves no record, so a retry may run it.
+ * Executes each call with an {@code Idempotency-Key} at most once and replays its outcome
+ * to every later attempt. The first attempt claims the key in the {@link OrderingStore}
+ * (in flight); when it ends, its result or error is stored for the store's TTL. A later
+ * attempt gets the stored outcome instead of executing again, one arriving while the
+ * first still runs gets {@code -32004} (retryable), and the same key with another method
+ * or other params gets {@code -32005}. A call refused before its method ran leaves no
+ * record, so a retry may run it.
  *
- * <p>Calls that also carry an {@code Rpc-Ordering-Key} are left to the
- * {@link OrderingServerInterceptor} when it is in the chain: it claims the key in the same
- * store operation that admits the call to its ordering key. Calls without an
+ * <p>
+ * Calls that also carry an {@code Rpc-Ordering-Key} are left to the
+ * {@link OrderingServerInterceptor} when it is in the chain: it claims the key in the
+ * same store operation that admits the call to its ordering key. Calls without an
  * {@code Idempotency-Key} pass untouched.
  */
 public final class IdempotencyServerInterceptor implements ServerInterceptor {
@@ -34,8 +36,8 @@ public final class IdempotencyServerInterceptor implements ServerInterceptor {
 	 * @param mapper the mapper the server writes results with
 	 * @param options the options
 	 * @param listener the listener
-	 * @param orderedCallsLeftToOrdering whether an {@link OrderingServerInterceptor} in the
-	 * same chain handles calls with an {@code Rpc-Ordering-Key}
+	 * @param orderedCallsLeftToOrdering whether an {@link OrderingServerInterceptor} in
+	 * the same chain handles calls with an {@code Rpc-Ordering-Key}
 	 */
 	public IdempotencyServerInterceptor(OrderingStore store, ObjectMapper mapper, OrderingOptions options,
 			OrderingListener listener, boolean orderedCallsLeftToOrdering) {

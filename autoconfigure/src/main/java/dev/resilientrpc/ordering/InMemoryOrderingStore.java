@@ -9,18 +9,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.annotation.StalePolicy;
+
 /**
- * An {@link OrderingStore} in this JVM's memory, for a single node: what it knows is lost when
- * the process ends and is not seen by other instances.
+ * An {@link OrderingStore} in this JVM's memory, for a single node: what it knows is lost
+ * when the process ends and is not seen by other instances.
  *
- * <p>Each operation on an ordered call runs inside one {@code compute} on the call's ordering
- * key, which makes it atomic with respect to every other operation on that key; the records of
- * ordered calls are keyed by ordering key and idempotency key, so they are touched only there.
- * Records expire after their TTL and, beyond {@code maxRecords}, the oldest completed records
- * are evicted first: a retry arriving after its record was evicted is then judged afresh (an
- * ordered one is stale, since its own timestamp is the key's high-water mark or below it).
- * Expired records are removed a few at a time as new ones are claimed; forgotten high-water
- * marks by a sweep at most once a minute.
+ * <p>
+ * Each operation on an ordered call runs inside one {@code compute} on the call's
+ * ordering key, which makes it atomic with respect to every other operation on that key;
+ * the records of ordered calls are keyed by ordering key and idempotency key, so they are
+ * touched only there. Records expire after their TTL and, beyond {@code maxRecords}, the
+ * oldest completed records are evicted first: a retry arriving after its record was
+ * evicted is then judged afresh (an ordered one is stale, since its own timestamp is the
+ * key's high-water mark or below it). Expired records are removed a few at a time as new
+ * ones are claimed; forgotten high-water marks by a sweep at most once a minute.
  */
 public final class InMemoryOrderingStore implements OrderingStore {
 
@@ -53,7 +56,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	 * @param clock the clock that times expiry
 	 * @param recordTtl how long an idempotency record is kept
 	 * @param watermarkTtl how long the high-water mark of an idle key is kept
-	 * @param maxRecords the most records kept; the oldest completed ones are evicted first
+	 * @param maxRecords the most records kept; the oldest completed ones are evicted
+	 * first
 	 */
 	public InMemoryOrderingStore(Clock clock, Duration recordTtl, Duration watermarkTtl, int maxRecords) {
 		if (recordTtl.isNegative() || recordTtl.isZero()) {
@@ -193,7 +197,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 			state.running = false;
 			state.owner = null;
 			if (!executed) {
-				// the key was locked since the admission, so nothing else moved the mark meanwhile
+				// the key was locked since the admission, so nothing else moved the mark
+				// meanwhile
 				if (state.previousHighWaterMark < 0) {
 					return null;
 				}
@@ -246,8 +251,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 	}
 
 	/**
-	 * Return how many ordering keys the store holds a high-water mark for, forgotten ones not
-	 * yet swept included.
+	 * Return how many ordering keys the store holds a high-water mark for, forgotten ones
+	 * not yet swept included.
 	 * @return the number of keys
 	 */
 	public long keyCount() {
@@ -266,7 +271,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 				continue;
 			}
 			if (oldest.expiresAt > now && (oldest.outcome == null || this.records.mappingCount() <= this.maxRecords)) {
-				// in flight (never evicted for space, or its retry could run while it does), or no longer in excess
+				// in flight (never evicted for space, or its retry could run while it
+				// does), or no longer in excess
 				this.recordsByAge.add(oldest);
 				continue;
 			}

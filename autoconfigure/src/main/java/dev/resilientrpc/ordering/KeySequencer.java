@@ -12,13 +12,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Gives the calls of each ordering key on this node their turns, one at a time, lowest
  * timestamp first. With a reorder window, a call waits for lower-stamped calls until the
- * window of the earliest waiting call has passed; once it has, every waiting call runs as soon
- * as the key is free, lowest first.
+ * window of the earliest waiting call has passed; once it has, every waiting call runs as
+ * soon as the key is free, lowest first.
  *
- * <p>Each key has a lane: a lock, a priority queue of waiters by timestamp and an arrival queue
- * (arrival order is deadline order, the window being the same for all). Lanes exist only while
- * a call holds or waits for them. Each waiter parks on its own {@link Condition}, so a release
- * wakes exactly the next call, not the whole queue.
+ * <p>
+ * Each key has a lane: a lock, a priority queue of waiters by timestamp and an arrival
+ * queue (arrival order is deadline order, the window being the same for all). Lanes exist
+ * only while a call holds or waits for them. Each waiter parks on its own
+ * {@link Condition}, so a release wakes exactly the next call, not the whole queue.
  */
 final class KeySequencer {
 
@@ -31,8 +32,8 @@ final class KeySequencer {
 
 	/**
 	 * Create a sequencer.
-	 * @param windowNanos how long a call waits for lower-stamped calls of its key, 0 for not
-	 * at all
+	 * @param windowNanos how long a call waits for lower-stamped calls of its key, 0 for
+	 * not at all
 	 */
 	KeySequencer(long windowNanos) {
 		this.windowNanos = windowNanos;
@@ -147,15 +148,16 @@ final class KeySequencer {
 
 		private final ArrayDeque<Waiter> arrivals = new ArrayDeque<>();
 
-		/** Calls holding or waiting for the lane; changed only inside the map's compute. */
+		/**
+		 * Calls holding or waiting for the lane; changed only inside the map's compute.
+		 */
 		private int users;
 
 		private boolean busy;
 
 		private long sequence;
 
-		@Nullable Turn await(String key, long timestamp, long windowNanos, long maxWaitNanos)
-				throws InterruptedException {
+		@Nullable Turn await(String key, long timestamp, long windowNanos, long maxWaitNanos) throws InterruptedException {
 			this.lock.lock();
 			try {
 				long arrival = System.nanoTime();

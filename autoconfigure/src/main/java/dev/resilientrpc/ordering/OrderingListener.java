@@ -1,8 +1,11 @@
 package dev.resilientrpc.ordering;
 
+import dev.resilientrpc.annotation.StalePolicy;
+
 /**
- * Hears what the ordering and idempotency interceptors decide, for metrics. Methods are called
- * on the request threads and must return quickly; all of them do nothing by default.
+ * Hears what the ordering and idempotency interceptors decide, for metrics. Methods are
+ * called on the request threads and must return quickly; all of them do nothing by
+ * default.
  */
 public interface OrderingListener {
 
@@ -19,7 +22,8 @@ public interface OrderingListener {
 	}
 
 	/**
-	 * The stored outcome of an earlier attempt was replayed instead of executing the call.
+	 * The stored outcome of an earlier attempt was replayed instead of executing the
+	 * call.
 	 * @param method the JSON-RPC method name
 	 */
 	default void onReplay(String method) {
@@ -56,7 +60,8 @@ public interface OrderingListener {
 	/**
 	 * A call was shed before execution with error {@code -32002}.
 	 * @param method the JSON-RPC method name
-	 * @param reason why: {@code store-unavailable}, {@code key-busy} or {@code wait-timeout}
+	 * @param reason why: {@code store-unavailable}, {@code key-busy} or
+	 * {@code wait-timeout}
 	 */
 	default void onShed(String method, String reason) {
 	}

@@ -3,8 +3,8 @@ package dev.resilientrpc.ordering;
 import java.time.Duration;
 
 /**
- * Settings of the idempotency and ordering interceptors. Immutable; {@link #defaults()} gives
- * the defaults and each {@code withXxx} method a copy with one setting changed.
+ * Settings of the idempotency and ordering interceptors. Immutable; {@link #defaults()}
+ * gives the defaults and each {@code withXxx} method a copy with one setting changed.
  */
 public final class OrderingOptions {
 
@@ -44,8 +44,8 @@ public final class OrderingOptions {
 	}
 
 	/**
-	 * Return the defaults: keys up to 255 characters, fail closed, retry after 1 s, no reorder
-	 * window, wait at most 10 s for a turn.
+	 * Return the defaults: keys up to 255 characters, fail closed, retry after 1 s, no
+	 * reorder window, wait at most 10 s for a turn.
 	 * @return the default options
 	 */
 	public static OrderingOptions defaults() {

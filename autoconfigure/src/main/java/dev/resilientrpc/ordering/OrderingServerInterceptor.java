@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.annotation.Unordered;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcErrorCodes;
@@ -20,25 +21,27 @@ import dev.resilientrpc.server.ServerInterceptorChain;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
- * Executes the calls of each ordering key one at a time and in strictly increasing timestamp
- * order, across all instances that share the {@link OrderingStore}.
+ * Executes the calls of each ordering key one at a time and in strictly increasing
+ * timestamp order, across all instances that share the {@link OrderingStore}.
  *
- * <p>For a call with an {@code Rpc-Ordering-Key}:
+ * <p>
+ * For a call with an {@code Rpc-Ordering-Key}:
  * <ol>
  * <li>it waits for its turn on its key on this node: one call at a time, lowest timestamp
  * first, after the reorder window if there is one ({@link KeySequencer});</li>
  * <li>one atomic store operation then decides: a retry of a known call (same
- * {@code Idempotency-Key}) is answered from its record; a call whose timestamp is not above
- * the key's high-water mark is stale and rejected ({@code -32001}) or acknowledged without
- * executing, as its {@link StalePolicy} says; a key locked by a call running on another
- * instance sheds the call ({@code -32002}); otherwise the high-water mark becomes the call's
- * timestamp, the key is locked for it and its idempotency key marked in flight;</li>
+ * {@code Idempotency-Key}) is answered from its record; a call whose timestamp is not
+ * above the key's high-water mark is stale and rejected ({@code -32001}) or acknowledged
+ * without executing, as its {@link StalePolicy} says; a key locked by a call running on
+ * another instance sheds the call ({@code -32002}); otherwise the high-water mark becomes
+ * the call's timestamp, the key is locked for it and its idempotency key marked in
+ * flight;</li>
  * <li>the call executes, and a second store operation unlocks the key and records the
  * outcome.</li>
  * </ol>
- * A call without an {@code Rpc-Timestamp} is stamped on arrival by this node's clock, that is,
- * ordered by arrival. Calls without an {@code Rpc-Ordering-Key}, and calls of methods marked
- * {@link Unordered @Unordered}, pass untouched.
+ * A call without an {@code Rpc-Timestamp} is stamped on arrival by this node's clock,
+ * that is, ordered by arrival. Calls without an {@code Rpc-Ordering-Key}, and calls of
+ * methods marked {@link Unordered @Unordered}, pass untouched.
  */
 public final class OrderingServerInterceptor implements ServerInterceptor {
 
@@ -123,8 +126,8 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 			throw this.guard.shed(method, "wait-timeout", "interrupted while waiting for the turn on its ordering key");
 		}
 		if (turn == null) {
-			throw this.guard.shed(method, "wait-timeout", "waited " + this.guard.options().getMaxWait().toMillis()
-					+ " ms for the turn on its ordering key");
+			throw this.guard.shed(method, "wait-timeout",
+					"waited " + this.guard.options().getMaxWait().toMillis() + " ms for the turn on its ordering key");
 		}
 		this.guard.listener().onTurn(method, turn.waitedNanos());
 		return turn;
@@ -133,7 +136,8 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 	private @Nullable Object execute(ServerCall call, ServerInterceptorChain chain, OrderingSlot slot,
 			@Nullable IdempotencyClaim claim) throws Exception {
 		if (HybridLogicalClock.physicalMillis(slot.timestamp()) < this.clock.physicalNow() - this.horizonMillis) {
-			// older than any watermark the store still remembers: it cannot be above the one it forgot
+			// older than any watermark the store still remembers: it cannot be above the
+			// one it forgot
 			return stale(call, slot, -1);
 		}
 		Ticket ticket = Ticket.of(slot, claim);

@@ -2,7 +2,8 @@ package dev.resilientrpc.ordering;
 
 /**
  * Thrown by an {@link OrderingStore} that cannot answer, for example because Redis is
- * unreachable. The interceptors shed the call, or let it go on unordered if they fail open.
+ * unreachable. The interceptors shed the call, or let it go on unordered if they fail
+ * open.
  */
 public class OrderingStoreException extends RuntimeException {
 

@@ -14,38 +14,44 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
+import dev.resilientrpc.annotation.StalePolicy;
+
 /**
- * An {@link OrderingStore} in Redis, shared by all instances, so that an instance that takes
- * over an ordering key after a failover knows its high-water mark and the outcomes of its calls.
- * Each of {@link #begin} and {@link #end} is one Lua script, that is one round trip, atomic.
+ * An {@link OrderingStore} in Redis, shared by all instances, so that an instance that
+ * takes over an ordering key after a failover knows its high-water mark and the outcomes
+ * of its calls. Each of {@link #begin} and {@link #end} is one Lua script, that is one
+ * round trip, atomic.
  *
- * <p>Layout, for key prefix {@code p} ({@code resilient-rpc:} by default); the ordering key
- * {@code ok} and the idempotency key {@code ik} are written with {@code %}, <code>{</code> and
- * <code>}</code> percent-encoded, so that the hash tag is always exactly the key:
+ * <p>
+ * Layout, for key prefix {@code p} ({@code resilient-rpc:} by default); the ordering key
+ * {@code ok} and the idempotency key {@code ik} are written with {@code %},
+ * <code>{</code> and <code>}</code> percent-encoded, so that the hash tag is always
+ * exactly the key:
  * <ul>
- * <li><code>p{ok}:hw</code>: string, the key's high-water mark, a timestamp zero-padded to 19
- * digits (so that Lua compares it without losing precision); expires after the watermark TTL
- * without admissions;</li>
- * <li><code>p{ok}:lock</code>: string {@code timestamp:ticket:replaced}, the timestamp and
- * {@link Ticket} id of the call executing on the key and the high-water mark it replaced
- * (restored if the call does not run after all); expires after the lock lease should its
- * instance die before unlocking;</li>
- * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code own} (the ticket id,
- * while in flight), {@code out} (the encoded outcome, once completed): the record of an
- * ordered call, in the same Cluster slot as its key's high-water mark and lock;</li>
+ * <li><code>p{ok}:hw</code>: string, the key's high-water mark, a timestamp zero-padded
+ * to 19 digits (so that Lua compares it without losing precision); expires after the
+ * watermark TTL without admissions;</li>
+ * <li><code>p{ok}:lock</code>: string {@code timestamp:ticket:replaced}, the timestamp
+ * and {@link Ticket} id of the call executing on the key and the high-water mark it
+ * replaced (restored if the call does not run after all); expires after the lock lease
+ * should its instance die before unlocking;</li>
+ * <li><code>p{ok}:idem:ik</code>: hash {@code fp} (fingerprint), {@code own} (the ticket
+ * id, while in flight), {@code out} (the encoded outcome, once completed): the record of
+ * an ordered call, in the same Cluster slot as its key's high-water mark and lock;</li>
  * <li><code>p{ik}:idem</code>: the same hash for a call without an ordering key.</li>
  * </ul>
  * Records expire after the record TTL, in flight or not: a call whose instance died while
  * executing it is never executed again while its record lives.
  *
- * <p>If Redis does not take the end of a call (it failed after the call ran), this store keeps
- * the end in memory and writes it before its next operation: until then the call's key stays
- * locked and its record in flight, so nothing runs twice; afterwards the key is free and
- * retries of the call get its outcome. The same goes for a {@code begin} whose reply was lost:
- * Redis may have admitted the call, so its undoing (an end of a call that did not run) is kept
- * and written the same way. Ends touch only what their ticket took. Should this instance stop
- * first, the lock expires with its lease and the record stays in flight until it expires: the
- * call is not run again.
+ * <p>
+ * If Redis does not take the end of a call (it failed after the call ran), this store
+ * keeps the end in memory and writes it before its next operation: until then the call's
+ * key stays locked and its record in flight, so nothing runs twice; afterwards the key is
+ * free and retries of the call get its outcome. The same goes for a {@code begin} whose
+ * reply was lost: Redis may have admitted the call, so its undoing (an end of a call that
+ * did not run) is kept and written the same way. Ends touch only what their ticket took.
+ * Should this instance stop first, the lock expires with its lease and the record stays
+ * in flight until it expires: the call is not run again.
  */
 public final class RedisOrderingStore implements OrderingStore {
 
@@ -166,9 +172,10 @@ public final class RedisOrderingStore implements OrderingStore {
 	 * @param redis the template to run the scripts with
 	 * @param keyPrefix the prefix of every key, without <code>{</code> or <code>}</code>
 	 * @param recordTtl how long an idempotency record is kept
-	 * @param watermarkTtl how long the high-water mark of a key without admissions is kept
-	 * @param lease how long a key stays locked by a call whose instance died before unlocking
-	 * it; longer than any call runs
+	 * @param watermarkTtl how long the high-water mark of a key without admissions is
+	 * kept
+	 * @param lease how long a key stays locked by a call whose instance died before
+	 * unlocking it; longer than any call runs
 	 */
 	public RedisOrderingStore(StringRedisTemplate redis, String keyPrefix, Duration recordTtl, Duration watermarkTtl,
 			Duration lease) {
@@ -200,7 +207,8 @@ public final class RedisOrderingStore implements OrderingStore {
 		List<?> reply;
 		try {
 			if (slot == null) {
-				reply = run(BEGIN, List.of(recordKey(null, requireClaim(claim).key())), "u", claim.fingerprint(),
+				IdempotencyClaim unordered = requireClaim(claim);
+				reply = run(BEGIN, List.of(recordKey(null, unordered.key())), "u", unordered.fingerprint(),
 						this.recordTtlMillis, ticket.id());
 			}
 			else {
@@ -221,8 +229,8 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	/**
-	 * Undo, before the next operation, whatever a {@code begin} of the ticket did: Redis may
-	 * have run the script and lost only the reply.
+	 * Undo, before the next operation, whatever a {@code begin} of the ticket did: Redis
+	 * may have run the script and lost only the reply.
 	 */
 	void undoLater(Ticket ticket) {
 		keepForLater(pendingEnd(ticket, false, null));
@@ -282,9 +290,10 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	/**
-	 * Keep an end that Redis did not take, to write it before the next operation. Until then
-	 * the call's key stays locked and its record in flight, so nothing runs twice; after it,
-	 * a retry of the call gets its outcome instead of "in flight" until the record expires.
+	 * Keep an end that Redis did not take, to write it before the next operation. Until
+	 * then the call's key stays locked and its record in flight, so nothing runs twice;
+	 * after it, a retry of the call gets its outcome instead of "in flight" until the
+	 * record expires.
 	 */
 	private void keepForLater(PendingEnd end) {
 		if (this.pendingCount.incrementAndGet() > MAX_PENDING_ENDS) {
@@ -365,8 +374,8 @@ public final class RedisOrderingStore implements OrderingStore {
 	}
 
 	/**
-	 * Percent-encode the characters that would change which part of a Redis key is its hash
-	 * tag, and the escape character itself, so that distinct keys stay distinct.
+	 * Percent-encode the characters that would change which part of a Redis key is its
+	 * hash tag, and the escape character itself, so that distinct keys stay distinct.
 	 */
 	static String encode(String key) {
 		int length = key.length();

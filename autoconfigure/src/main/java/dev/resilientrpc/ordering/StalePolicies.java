@@ -5,15 +5,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.resilientrpc.annotation.OnStale;
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.server.RpcMethodHandler;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Resolves the {@link StalePolicy} of each exported method, once per method. The most
- * specific setting wins: the method's (a configured override, else {@link OnStale @OnStale}
- * on the interface method), then the service's (a configured override, else
- * {@code @OnStale} on the exported interface), then the default.
+ * specific setting wins: the method's (a configured override, else
+ * {@link OnStale @OnStale} on the interface method), then the service's (a configured
+ * override, else {@code @OnStale} on the exported interface), then the default.
  */
 public final class StalePolicies {
 
@@ -26,8 +27,8 @@ public final class StalePolicies {
 	/**
 	 * Create the policies.
 	 * @param defaultPolicy the policy of methods without a setting
-	 * @param overrides configured policies by service name ({@code kv}) or JSON-RPC method name
-	 * ({@code kv.put})
+	 * @param overrides configured policies by service name ({@code kv}) or JSON-RPC
+	 * method name ({@code kv.put})
 	 */
 	public StalePolicies(StalePolicy defaultPolicy, Map<String, StalePolicy> overrides) {
 		this.defaultPolicy = defaultPolicy;

@@ -3,9 +3,9 @@ package dev.resilientrpc.ordering;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The outcome of an executed call, as an idempotency record keeps it: the JSON of the result,
- * or the JSON of the error ({@code code}, {@code message}, {@code data}) the call was answered
- * with. Replaying it reproduces the original answer byte for byte.
+ * The outcome of an executed call, as an idempotency record keeps it: the JSON of the
+ * result, or the JSON of the error ({@code code}, {@code message}, {@code data}) the call
+ * was answered with. Replaying it reproduces the original answer byte for byte.
  */
 public final class StoredOutcome {
 
@@ -36,8 +36,8 @@ public final class StoredOutcome {
 
 	/**
 	 * A failed outcome.
-	 * @param json the JSON of the error object: {@code code}, {@code message}, {@code data}
-	 * and, if the caller was told to wait, {@code retryAfterMillis}
+	 * @param json the JSON of the error object: {@code code}, {@code message},
+	 * {@code data} and, if the caller was told to wait, {@code retryAfterMillis}
 	 * @return the outcome
 	 */
 	public static StoredOutcome error(String json) {
@@ -52,8 +52,8 @@ public final class StoredOutcome {
 	 */
 	public static StoredOutcome decode(String encoded) {
 		if (encoded.length() < 2 || (encoded.charAt(0) != RESULT && encoded.charAt(0) != ERROR)) {
-			throw new IllegalArgumentException("Not a stored outcome: '"
-					+ encoded.substring(0, Math.min(encoded.length(), 32)) + "'");
+			throw new IllegalArgumentException(
+					"Not a stored outcome: '" + encoded.substring(0, Math.min(encoded.length(), 32)) + "'");
 		}
 		return new StoredOutcome(encoded.charAt(0) == ERROR, encoded.substring(1));
 	}

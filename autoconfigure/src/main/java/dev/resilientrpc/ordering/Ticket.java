@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What one attempt of a call holds at the {@link OrderingStore} between
  * {@link OrderingStore#begin begin} and {@link OrderingStore#end end}: its place on its
- * ordering key, its idempotency claim, and an id that marks the lock and the in-flight record
- * it takes, so that ending it never releases what another attempt of the same call took.
+ * ordering key, its idempotency claim, and an id that marks the lock and the in-flight
+ * record it takes, so that ending it never releases what another attempt of the same call
+ * took.
  *
  * @param slot the call's place on its ordering key, or {@code null} for an unordered call
  * @param claim the call's idempotency claim, or {@code null} for a call without a key
@@ -21,8 +22,8 @@ public record Ticket(@Nullable OrderingSlot slot, @Nullable IdempotencyClaim cla
 	 * @param slot the slot or {@code null}
 	 * @param claim the claim or {@code null}
 	 * @param id the attempt's id
-	 * @throws IllegalArgumentException if both slot and claim are {@code null}, or the id is
-	 * empty or contains {@code :}
+	 * @throws IllegalArgumentException if both slot and claim are {@code null}, or the id
+	 * is empty or contains {@code :}
 	 */
 	public Ticket {
 		if (slot == null && claim == null) {

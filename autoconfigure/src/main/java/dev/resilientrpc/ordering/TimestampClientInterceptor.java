@@ -11,9 +11,9 @@ import dev.resilientrpc.protocol.RpcHeaders;
 /**
  * Stamps each logical call with one hybrid-logical-clock timestamp, sent as
  * {@code Rpc-Timestamp}. It runs outside the retry interceptor, so every retry, hedge and
- * failover of the call carries the same timestamp; the server recognises them as one call and
- * orders them by it. A call that already has a timestamp (set by an interceptor further out)
- * keeps it.
+ * failover of the call carries the same timestamp; the server recognises them as one call
+ * and orders them by it. A call that already has a timestamp (set by an interceptor
+ * further out) keeps it.
  */
 public final class TimestampClientInterceptor implements ClientInterceptor {
 

@@ -1,27 +1,31 @@
 package dev.resilientrpc.protocol;
 
 /**
- * The one place that fixes the order of the client and server interceptor chains. Lower values
- * run first (outermost). Capabilities that plug into a chain take their order from here, so
- * that the order is documented and tested in one place; a user interceptor may use any value
- * in between.
+ * The one place that fixes the order of the client and server interceptor chains. Lower
+ * values run first (outermost). Capabilities that plug into a chain take their order from
+ * here, so that the order is documented and tested in one place; a user interceptor may
+ * use any value in between.
  *
- * <p>Client chain, per logical call: {@link Client#FALLBACK fallback} → {@link Client#DEADLINE
- * deadline} → {@link Client#BULKHEAD bulkhead} → {@link Client#TIMESTAMP timestamp} →
- * {@link Client#RETRY retry} (budget) → per attempt: {@link Client#INSTANCE_SELECTION pick
- * instance} → {@link Client#CIRCUIT_BREAKER breaker of that instance} → HTTP transport. The
- * fallback sees the final outcome of a call. The timestamp sits outside the retry so that
- * every retry, hedge and failover of a call carries the same {@code Rpc-Timestamp}, as every
- * attempt carries the same {@code Idempotency-Key}.
+ * <p>
+ * Client chain, per logical call: {@link Client#FALLBACK fallback} →
+ * {@link Client#DEADLINE deadline} → {@link Client#BULKHEAD bulkhead} →
+ * {@link Client#TIMESTAMP timestamp} → {@link Client#RETRY retry} (budget) → per attempt:
+ * {@link Client#INSTANCE_SELECTION pick instance} → {@link Client#CIRCUIT_BREAKER breaker
+ * of that instance} → HTTP transport. The fallback sees the final outcome of a call. The
+ * timestamp sits outside the retry so that every retry, hedge and failover of a call
+ * carries the same {@code Rpc-Timestamp}, as every attempt carries the same
+ * {@code Idempotency-Key}.
  *
- * <p>Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK clock}
- * → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
+ * <p>
+ * Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK
+ * clock} → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
  * {@link Server#FAILOVER failover} → {@link Server#COMMAND_LOG command log} → method
  * invocation. For a call with an ordering key the idempotency record is claimed by the
- * ordering interceptor, in the same store round trip that admits the call to its key, once
- * the call's turn has come. Failover sits after ordering, so that a call it serves for a
- * node that is down is already deduplicated and locked to its key across nodes, and before
- * the command log, because such a call goes to that node's log instead of this one's.
+ * ordering interceptor, in the same store round trip that admits the call to its key,
+ * once the call's turn has come. Failover sits after ordering, so that a call it serves
+ * for a node that is down is already deduplicated and locked to its key across nodes, and
+ * before the command log, because such a call goes to that node's log instead of this
+ * one's.
  */
 public final class InterceptorOrder {
 
@@ -43,8 +47,8 @@ public final class InterceptorOrder {
 		public static final int BULKHEAD = 200;
 
 		/**
-		 * Stamps the logical call with one hybrid-logical-clock timestamp, reused by all its
-		 * attempts.
+		 * Stamps the logical call with one hybrid-logical-clock timestamp, reused by all
+		 * its attempts.
 		 */
 		public static final int TIMESTAMP = 250;
 
@@ -80,9 +84,9 @@ public final class InterceptorOrder {
 		public static final int ORDERING = 400;
 
 		/**
-		 * Serves calls whose ordering key another node owns: refuses them while that node is
-		 * alive, serves them from a replica of its state (logging writes to its command log)
-		 * while it is down.
+		 * Serves calls whose ordering key another node owns: refuses them while that node
+		 * is alive, serves them from a replica of its state (logging writes to its
+		 * command log) while it is down.
 		 */
 		public static final int FAILOVER = 450;
 

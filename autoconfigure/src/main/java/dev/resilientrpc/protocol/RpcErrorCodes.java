@@ -47,8 +47,8 @@ public final class RpcErrorCodes {
 
 	/**
 	 * Whether a call that failed with the given code may be retried by the client. Only
-	 * "overloaded" and "duplicate in flight" are: every other code either says the call did
-	 * run or says that running it again cannot succeed.
+	 * "overloaded" and "duplicate in flight" are: every other code either says the call
+	 * did run or says that running it again cannot succeed.
 	 * @param code the JSON-RPC error code
 	 * @return whether the code is retryable
 	 */

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown on the server side (by an interceptor or an application method) to answer a call with
- * a specific JSON-RPC error instead of the generic application error {@code -32000}.
+ * Thrown on the server side (by an interceptor or an application method) to answer a call
+ * with a specific JSON-RPC error instead of the generic application error {@code -32000}.
  */
 public class RpcErrorException extends RuntimeException {
 
@@ -31,7 +31,8 @@ public class RpcErrorException extends RuntimeException {
 	 * @param code the JSON-RPC error code
 	 * @param message the error message sent to the caller
 	 * @param data the {@code data} member sent to the caller
-	 * @param retryAfterMillis how long the caller should wait before a retry, or {@code null}
+	 * @param retryAfterMillis how long the caller should wait before a retry, or
+	 * {@code null}
 	 */
 	public RpcErrorException(int code, String message, Map<String, ?> data, @Nullable Long retryAfterMillis) {
 		super(message);

@@ -1,8 +1,8 @@
 package dev.resilientrpc.protocol;
 
 /**
- * HTTP headers that travel with a JSON-RPC call (see the design contract). The client proxy
- * sets them; any other client may.
+ * HTTP headers that travel with a JSON-RPC call (see the design contract). The client
+ * proxy sets them; any other client may.
  */
 public final class RpcHeaders {
 

@@ -1,5 +1,6 @@
 /**
- * JSON-RPC 2.0 wire constants shared by client and server: headers, error codes, interceptor order.
+ * JSON-RPC 2.0 wire constants shared by client and server: headers, error codes,
+ * interceptor order.
  */
 @NullMarked
 package dev.resilientrpc.protocol;

@@ -1,10 +1,10 @@
 package dev.resilientrpc.retry;
 
 /**
- * The time the attempt running on the current thread must end by, for a transport that can
- * apply a timeout per request (see {@link HttpComponentsAttemptTimeouts}). Bound by the
- * {@link RetryInterceptor} around each attempt that has an attempt timeout or a deadline. Read
- * from {@link System#nanoTime()}, since it bounds real I/O.
+ * The time the attempt running on the current thread must end by, for a transport that
+ * can apply a timeout per request (see {@link HttpComponentsAttemptTimeouts}). Bound by
+ * the {@link RetryInterceptor} around each attempt that has an attempt timeout or a
+ * deadline. Read from {@link System#nanoTime()}, since it bounds real I/O.
  */
 public final class AttemptDeadline {
 

@@ -10,12 +10,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Cuts an attempt short when its time is up by interrupting the thread that waits for it.
  * The JDK {@code HttpClient} (what Spring Boot picks when no other HTTP client library is
- * present) answers the interrupt by cancelling the exchange; clients that block in socket reads
- * ignore it, and their read timeout bounds the attempt instead.
+ * present) answers the interrupt by cancelling the exchange; clients that block in socket
+ * reads ignore it, and their read timeout bounds the attempt instead.
  *
- * <p>One daemon thread serves every call. A timer that fires after its attempt ended does
- * nothing, and an interrupt it delivered is cleared before the thread goes on, so the caller
- * never sees a stray interrupt.
+ * <p>
+ * One daemon thread serves every call. A timer that fires after its attempt ended does
+ * nothing, and an interrupt it delivered is cleared before the thread goes on, so the
+ * caller never sees a stray interrupt.
  */
 public final class AttemptTimer implements AutoCloseable {
 
@@ -36,8 +37,9 @@ public final class AttemptTimer implements AutoCloseable {
 	}
 
 	/**
-	 * Whether attempts need the interrupt: false once the transport times each request itself
-	 * (see {@link HttpComponentsAttemptTimeouts}), which spares scheduling a timer per attempt.
+	 * Whether attempts need the interrupt: false once the transport times each request
+	 * itself (see {@link HttpComponentsAttemptTimeouts}), which spares scheduling a timer
+	 * per attempt.
 	 * @return whether {@link #start(long)} is needed
 	 */
 	public boolean isInterrupting() {
@@ -46,7 +48,8 @@ public final class AttemptTimer implements AutoCloseable {
 
 	/**
 	 * Say whether attempts need the interrupt.
-	 * @param interrupting false if the transport times each request from {@link AttemptDeadline}
+	 * @param interrupting false if the transport times each request from
+	 * {@link AttemptDeadline}
 	 */
 	public void setInterrupting(boolean interrupting) {
 		this.interrupting = interrupting;
@@ -100,7 +103,8 @@ public final class AttemptTimer implements AutoCloseable {
 		}
 
 		/**
-		 * Stop the timer; call it on the thread that started it, once the attempt is over.
+		 * Stop the timer; call it on the thread that started it, once the attempt is
+		 * over.
 		 * @return whether the time ran out first (the attempt was interrupted)
 		 */
 		public boolean stop() {
@@ -117,7 +121,8 @@ public final class AttemptTimer implements AutoCloseable {
 			while (this.state.get() == FIRING) {
 				Thread.onSpinWait();
 			}
-			// the interrupt was ours: clear it so that it does not hit whatever the thread does next
+			// the interrupt was ours: clear it so that it does not hit whatever the
+			// thread does next
 			Thread.interrupted();
 			this.state.set(STOPPED);
 			return true;

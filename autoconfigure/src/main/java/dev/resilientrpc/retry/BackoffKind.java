@@ -12,14 +12,15 @@ public enum BackoffKind {
 	FIXED,
 
 	/**
-	 * A delay drawn uniformly between {@code minDelay} and {@code maxDelay} before every retry.
+	 * A delay drawn uniformly between {@code minDelay} and {@code maxDelay} before every
+	 * retry.
 	 */
 	RANDOM,
 
 	/**
-	 * {@code initialDelay}, then multiplied by {@code multiplier} before each further retry;
-	 * each delay varies by up to {@code jitter} (a fraction) of itself, never below
-	 * {@code initialDelay}.
+	 * {@code initialDelay}, then multiplied by {@code multiplier} before each further
+	 * retry; each delay varies by up to {@code jitter} (a fraction) of itself, never
+	 * below {@code initialDelay}.
 	 */
 	EXPONENTIAL
 

@@ -13,10 +13,12 @@ import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
 /**
- * Limits the concurrent calls to each service with a Resilience4j semaphore {@link Bulkhead}
- * named after the service, around all attempts of a call. Its configuration is, most specific
- * first, {@code resilience4j.bulkhead.instances.<service>}, {@code configs.<service>},
- * {@code configs.default}. A full bulkhead throws Resilience4j's {@code BulkheadFullException}.
+ * Limits the concurrent calls to each service with a Resilience4j semaphore
+ * {@link Bulkhead} named after the service, around all attempts of a call. Its
+ * configuration is, most specific first,
+ * {@code resilience4j.bulkhead.instances.<service>}, {@code configs.<service>},
+ * {@code configs.default}. A full bulkhead throws Resilience4j's
+ * {@code BulkheadFullException}.
  */
 public final class BulkheadInterceptor implements ClientInterceptor {
 
@@ -56,10 +58,11 @@ public final class BulkheadInterceptor implements ClientInterceptor {
 	 */
 	public Bulkhead forService(String service) {
 		Bulkhead bulkhead = this.bulkheads.get(service);
-		return (bulkhead != null) ? bulkhead : this.bulkheads.computeIfAbsent(service,
-				(name) -> this.registry.find(name)
-					.orElseGet(() -> this.registry.getConfiguration(name).isPresent() ? this.registry.bulkhead(name, name)
-							: this.registry.bulkhead(name)));
+		return (bulkhead != null) ? bulkhead
+				: this.bulkheads.computeIfAbsent(service,
+						(name) -> this.registry.find(name)
+							.orElseGet(() -> this.registry.getConfiguration(name).isPresent()
+									? this.registry.bulkhead(name, name) : this.registry.bulkhead(name)));
 	}
 
 }

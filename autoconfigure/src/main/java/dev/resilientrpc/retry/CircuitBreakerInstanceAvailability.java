@@ -3,13 +3,13 @@ package dev.resilientrpc.retry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.resilientrpc.client.InstanceAvailability;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
  * Reports an instance unavailable while its circuit breaker is open, so that the instance
  * selector sends attempts elsewhere. An open breaker whose wait has passed is moved to
- * half-open by the check (Resilience4j does that when it is asked for a permission), so that
- * the instance gets its trial calls and can recover.
+ * half-open by the check (Resilience4j does that when it is asked for a permission), so
+ * that the instance gets its trial calls and can recover.
  */
 public final class CircuitBreakerInstanceAvailability implements InstanceAvailability {
 

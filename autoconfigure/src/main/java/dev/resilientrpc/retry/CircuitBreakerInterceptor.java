@@ -12,21 +12,22 @@ import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.RpcProtocolException;
 import dev.resilientrpc.client.RpcRemoteException;
 import dev.resilientrpc.client.RpcTransportException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 
 /**
  * Runs each attempt through the circuit breaker of the instance it goes to, inside the
- * instance selection so that one failed attempt counts once, on one breaker. An open breaker
- * refuses the attempt with a {@link CircuitOpenException}, which is retried elsewhere and
- * counts on no breaker and no budget.
+ * instance selection so that one failed attempt counts once, on one breaker. An open
+ * breaker refuses the attempt with a {@link CircuitOpenException}, which is retried
+ * elsewhere and counts on no breaker and no budget.
  *
- * <p>What the breaker records: a failure for transport failures (connection, timeout, HTTP 5xx
- * without an answer), protocol errors and "overloaded" ({@code -32002}), subject to the
- * breaker's own {@code record-exceptions}/{@code ignore-exceptions}; a success for a result and
- * for every other JSON-RPC error, since the instance answered; nothing for failures on the
- * client's side.
+ * <p>
+ * What the breaker records: a failure for transport failures (connection, timeout, HTTP
+ * 5xx without an answer), protocol errors and "overloaded" ({@code -32002}), subject to
+ * the breaker's own {@code record-exceptions}/{@code ignore-exceptions}; a success for a
+ * result and for every other JSON-RPC error, since the instance answered; nothing for
+ * failures on the client's side.
  */
 public final class CircuitBreakerInterceptor implements ClientInterceptor {
 

@@ -1,12 +1,12 @@
 package dev.resilientrpc.retry;
 
 import dev.resilientrpc.client.RpcException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
- * The circuit breaker of the instance an attempt was sent to is open, so the attempt was not
- * sent. Always retryable: a retry picks an instance whose breaker lets calls through. The
- * cause is Resilience4j's {@code CallNotPermittedException}.
+ * The circuit breaker of the instance an attempt was sent to is open, so the attempt was
+ * not sent. Always retryable: a retry picks an instance whose breaker lets calls through.
+ * The cause is Resilience4j's {@code CallNotPermittedException}.
  */
 public class CircuitOpenException extends RpcException {
 

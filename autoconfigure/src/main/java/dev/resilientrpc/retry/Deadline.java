@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 public final class Deadline {
 
 	/**
-	 * Name of the {@link dev.resilientrpc.client.ClientCall} attribute that holds the deadline of
-	 * a call, set by the {@link DeadlineInterceptor}.
+	 * Name of the {@link dev.resilientrpc.client.ClientCall} attribute that holds the
+	 * deadline of a call, set by the {@link DeadlineInterceptor}.
 	 */
 	public static final String ATTRIBUTE = Deadline.class.getName();
 

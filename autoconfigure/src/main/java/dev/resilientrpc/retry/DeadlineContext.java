@@ -3,10 +3,10 @@ package dev.resilientrpc.retry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds the deadline of the call a thread is serving, so that a call it makes while serving
- * inherits what is left. The {@link DeadlineServerInterceptor} binds it; the
- * {@link DeadlineInterceptor} reads it. A call made on another thread (an executor, a reactive
- * pipeline) does not inherit it unless that code binds it there with
+ * Holds the deadline of the call a thread is serving, so that a call it makes while
+ * serving inherits what is left. The {@link DeadlineServerInterceptor} binds it; the
+ * {@link DeadlineInterceptor} reads it. A call made on another thread (an executor, a
+ * reactive pipeline) does not inherit it unless that code binds it there with
  * {@link #bind(Deadline)}.
  */
 public final class DeadlineContext {

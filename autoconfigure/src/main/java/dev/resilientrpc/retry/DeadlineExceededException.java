@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.client.RpcException;
 
 /**
- * A call's total deadline passed on the client: before an attempt could be sent, during an
- * attempt, or because the next wait would have ended after it. Never retried. The failure of
- * the last attempt, if there was one, is the cause.
+ * A call's total deadline passed on the client: before an attempt could be sent, during
+ * an attempt, or because the next wait would have ended after it. Never retried. The
+ * failure of the last attempt, if there was one, is the cause.
  */
 public class DeadlineExceededException extends RpcException {
 
@@ -24,8 +24,8 @@ public class DeadlineExceededException extends RpcException {
 	 */
 	public DeadlineExceededException(String method, @Nullable Duration timeout, int attempts,
 			@Nullable Throwable cause) {
-		super("Deadline of " + method + ((timeout != null) ? " (" + timeout.toMillis() + "ms)" : "") + " exceeded after "
-				+ attempts + ((attempts == 1) ? " attempt" : " attempts")
+		super("Deadline of " + method + ((timeout != null) ? " (" + timeout.toMillis() + "ms)" : "")
+				+ " exceeded after " + attempts + ((attempts == 1) ? " attempt" : " attempts")
 				+ ((cause != null) ? " (last failure: " + cause.getMessage() + ")" : ""), cause, false);
 		this.attempts = attempts;
 	}

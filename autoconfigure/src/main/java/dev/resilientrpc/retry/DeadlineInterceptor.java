@@ -12,12 +12,12 @@ import dev.resilientrpc.protocol.RpcHeaders;
 
 /**
  * Gives a call its total deadline, the outermost step of the pipeline so that time spent
- * waiting for the bulkhead counts: the method's timeout, or what is left of the deadline of
- * the call the current thread is serving ({@link DeadlineContext}), whichever ends first. A
- * call whose deadline has already passed fails at once with a
+ * waiting for the bulkhead counts: the method's timeout, or what is left of the deadline
+ * of the call the current thread is serving ({@link DeadlineContext}), whichever ends
+ * first. A call whose deadline has already passed fails at once with a
  * {@link DeadlineExceededException}; otherwise the deadline goes into the call's
- * {@link Deadline#ATTRIBUTE attribute} for the {@link RetryInterceptor}, and the time left into
- * the {@code Rpc-Timeout} header.
+ * {@link Deadline#ATTRIBUTE attribute} for the {@link RetryInterceptor}, and the time
+ * left into the {@code Rpc-Timeout} header.
  */
 public final class DeadlineInterceptor implements ClientInterceptor {
 

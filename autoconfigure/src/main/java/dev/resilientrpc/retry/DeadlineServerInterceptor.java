@@ -14,11 +14,11 @@ import dev.resilientrpc.server.ServerInterceptor;
 import dev.resilientrpc.server.ServerInterceptorChain;
 
 /**
- * Reads the caller's remaining time from {@code Rpc-Timeout} and refuses a call that has none
- * left with {@code -32003} before it runs. While the call runs, its deadline is bound to the
- * thread ({@link DeadlineContext}), so that calls it makes to other services inherit what is
- * left of it, and later interceptors can drop work that expired while it waited. A header that
- * is not a whole number of milliseconds is ignored.
+ * Reads the caller's remaining time from {@code Rpc-Timeout} and refuses a call that has
+ * none left with {@code -32003} before it runs. While the call runs, its deadline is
+ * bound to the thread ({@link DeadlineContext}), so that calls it makes to other services
+ * inherit what is left of it, and later interceptors can drop work that expired while it
+ * waited. A header that is not a whole number of milliseconds is ignored.
  */
 public final class DeadlineServerInterceptor implements ServerInterceptor {
 
@@ -65,7 +65,8 @@ public final class DeadlineServerInterceptor implements ServerInterceptor {
 		}
 		try {
 			long millis = Long.parseLong(header.trim());
-			// a deadline beyond 100 years is no deadline; it must not overflow in nanoseconds
+			// a deadline beyond 100 years is no deadline; it must not overflow in
+			// nanoseconds
 			return (millis > 3_153_600_000_000L) ? null : millis;
 		}
 		catch (NumberFormatException ex) {

@@ -8,9 +8,9 @@ import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
 /**
- * Calls a method's {@link FallbackMethod fallback} when its call fails, whatever failed: the
- * deadline, the bulkhead, every attempt, or the budget. Outermost in the chain, so the
- * fallback sees the final outcome. Methods without a fallback pass straight through.
+ * Calls a method's {@link FallbackMethod fallback} when its call fails, whatever failed:
+ * the deadline, the bulkhead, every attempt, or the budget. Outermost in the chain, so
+ * the fallback sees the final outcome. Methods without a fallback pass straight through.
  */
 public final class FallbackInterceptor implements ClientInterceptor {
 
@@ -48,7 +48,8 @@ public final class FallbackInterceptor implements ClientInterceptor {
 		}
 	}
 
-	// a fallback may declare what the interface method declares; the proxy passes it on as is
+	// a fallback may declare what the interface method declares; the proxy passes it on
+	// as is
 	@SuppressWarnings("unchecked")
 	private static <T extends Throwable> T sneakyThrow(Throwable ex) throws T {
 		throw (T) ex;

@@ -18,10 +18,10 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The fallback of one client method, resolved once: a default method of the client interface,
- * or a method of a bean, taking the original arguments followed by the exception. When several
- * overloads differ in the exception type, the one with the most specific type that matches the
- * failure is called, as Resilience4j does.
+ * The fallback of one client method, resolved once: a default method of the client
+ * interface, or a method of a bean, taking the original arguments followed by the
+ * exception. When several overloads differ in the exception type, the one with the most
+ * specific type that matches the failure is called, as Resilience4j does.
  */
 public final class FallbackMethod {
 
@@ -86,8 +86,7 @@ public final class FallbackMethod {
 		}
 		if (candidates.isEmpty()) {
 			String returnType = method.getReturnType().getSimpleName();
-			String params = String.join(", ",
-					Arrays.stream(parameters).map(Class::getSimpleName).toList());
+			String params = String.join(", ", Arrays.stream(parameters).map(Class::getSimpleName).toList());
 			throw new IllegalStateException(where + ": expected a " + ((bean != null) ? "method" : "default method")
 					+ " '" + returnType + " " + name + "(" + params + (params.isEmpty() ? "" : ", ")
 					+ "Throwable)' (or a subtype of Throwable) on " + owner.getName());

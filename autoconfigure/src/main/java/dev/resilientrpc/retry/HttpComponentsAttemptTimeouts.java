@@ -12,9 +12,9 @@ import org.apache.hc.core5.util.Timeout;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 
 /**
- * Makes Apache HttpClient 5 end an attempt at its {@link AttemptDeadline}: each request of an
- * attempt with a deadline gets a response timeout of what is left (at most the client's read
- * timeout). HttpClient 5 reads from blocking sockets, which ignore the
+ * Makes Apache HttpClient 5 end an attempt at its {@link AttemptDeadline}: each request
+ * of an attempt with a deadline gets a response timeout of what is left (at most the
+ * client's read timeout). HttpClient 5 reads from blocking sockets, which ignore the
  * {@link AttemptTimer}'s interrupt; this is what cuts its attempts short.
  */
 public final class HttpComponentsAttemptTimeouts {
@@ -39,7 +39,8 @@ public final class HttpComponentsAttemptTimeouts {
 			}
 			long millis = Math.max(1, Math.min(readMillis, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)));
 			HttpClientContext context = HttpClientContext.create();
-			context.setRequestConfig(RequestConfig.copy(base).setResponseTimeout(Timeout.ofMilliseconds(millis)).build());
+			context
+				.setRequestConfig(RequestConfig.copy(base).setResponseTimeout(Timeout.ofMilliseconds(millis)).build());
 			return context;
 		});
 	}

@@ -8,14 +8,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
  * One Resilience4j {@link CircuitBreaker} per service instance, from a
- * {@link CircuitBreakerRegistry}. A breaker is named {@code <service>@<host>:<port>}, such as
- * {@code kv@10.0.0.1:8081}; its configuration is, most specific first, the registry's
- * instance of that name ({@code resilience4j.circuitbreaker.instances.[kv@10.0.0.1:8081]}), the
- * configuration named after the service ({@code resilience4j.circuitbreaker.configs.kv}), the
+ * {@link CircuitBreakerRegistry}. A breaker is named {@code <service>@<host>:<port>},
+ * such as {@code kv@10.0.0.1:8081}; its configuration is, most specific first, the
+ * registry's instance of that name
+ * ({@code resilience4j.circuitbreaker.instances.[kv@10.0.0.1:8081]}), the configuration
+ * named after the service ({@code resilience4j.circuitbreaker.configs.kv}), the
  * registry's default ({@code configs.default}).
  */
 public final class InstanceCircuitBreakers {

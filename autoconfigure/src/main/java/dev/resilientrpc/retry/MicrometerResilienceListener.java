@@ -15,16 +15,18 @@ import dev.resilientrpc.client.ClientCall;
 /**
  * Records what the resilience machinery does as Micrometer meters:
  * <ul>
- * <li>{@code rpc.client.calls} (timer; tags {@code service}, {@code method}, {@code outcome}
- * = {@code success} or the simple name of the exception): logical calls and their duration;</li>
- * <li>{@code rpc.client.attempts} (counter; {@code service}, {@code method}): attempts sent;</li>
- * <li>{@code rpc.client.retries} (counter; {@code service}, {@code method}, {@code reason}):
- * retries by {@link RetryReason};</li>
+ * <li>{@code rpc.client.calls} (timer; tags {@code service}, {@code method},
+ * {@code outcome} = {@code success} or the simple name of the exception): logical calls
+ * and their duration;</li>
+ * <li>{@code rpc.client.attempts} (counter; {@code service}, {@code method}): attempts
+ * sent;</li>
+ * <li>{@code rpc.client.retries} (counter; {@code service}, {@code method},
+ * {@code reason}): retries by {@link RetryReason};</li>
  * <li>{@code rpc.client.retry.budget.exhausted} (counter; {@code service}): failures not
  * retried because the budget was spent;</li>
  * <li>{@code rpc.client.retry.budget.tokens} (gauge; {@code service}): tokens left;</li>
- * <li>{@code rpc.client.circuitbreaker.transitions} (counter; {@code service}, {@code name},
- * {@code from}, {@code to}): breaker state changes.</li>
+ * <li>{@code rpc.client.circuitbreaker.transitions} (counter; {@code service},
+ * {@code name}, {@code from}, {@code to}): breaker state changes.</li>
  * </ul>
  * Meters are looked up once per method and cached, so recording allocates nothing.
  */
@@ -59,8 +61,8 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 	private MethodMeters meters(ClientCall call) {
 		String method = call.getMethod().name();
 		MethodMeters meters = this.methods.get(method);
-		return (meters != null) ? meters
-				: this.methods.computeIfAbsent(method, (name) -> new MethodMeters(this.registry, call.getService(), name));
+		return (meters != null) ? meters : this.methods.computeIfAbsent(method,
+				(name) -> new MethodMeters(this.registry, call.getService(), name));
 	}
 
 	@Override

@@ -8,9 +8,9 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * A {@link BackOff} that waits a uniformly random time between a minimum and a maximum before
- * each retry, up to a number of retries. Spring Framework ships fixed and exponential back-offs
- * only; this is the third kind in the same contract.
+ * A {@link BackOff} that waits a uniformly random time between a minimum and a maximum
+ * before each retry, up to a number of retries. Spring Framework ships fixed and
+ * exponential back-offs only; this is the third kind in the same contract.
  */
 public final class RandomBackOff implements BackOff {
 
@@ -41,7 +41,8 @@ public final class RandomBackOff implements BackOff {
 	 */
 	public RandomBackOff(long minDelay, long maxDelay, long maxRetries, Supplier<RandomGenerator> random) {
 		Assert.isTrue(minDelay >= 0, () -> "minDelay: " + minDelay + " (expected: >= 0)");
-		Assert.isTrue(maxDelay >= minDelay, () -> "maxDelay: " + maxDelay + " (expected: >= minDelay " + minDelay + ")");
+		Assert.isTrue(maxDelay >= minDelay,
+				() -> "maxDelay: " + maxDelay + " (expected: >= minDelay " + minDelay + ")");
 		Assert.isTrue(maxRetries >= 0, () -> "maxRetries: " + maxRetries + " (expected: >= 0)");
 		this.minDelay = minDelay;
 		this.maxDelay = maxDelay;

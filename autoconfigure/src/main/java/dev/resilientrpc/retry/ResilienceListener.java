@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.client.ClientCall;
 
 /**
- * Hears what the retry, budget and breaker machinery does, for metrics. Every method has an
- * empty default; implementations must be quick and must not throw, as they run on the calling
- * thread.
+ * Hears what the retry, budget and breaker machinery does, for metrics. Every method has
+ * an empty default; implementations must be quick and must not throw, as they run on the
+ * calling thread.
  */
 public interface ResilienceListener {
 

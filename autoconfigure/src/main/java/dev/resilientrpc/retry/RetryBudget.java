@@ -6,22 +6,26 @@ import org.springframework.util.Assert;
 
 /**
  * The retry budget of one service: a token bucket in the manner of gRPC's
- * {@code retryThrottling}. The bucket starts full with {@code maxTokens}; every failed attempt
- * that reached a server (timeout, broken connection, HTTP 5xx, "overloaded", "duplicate in
- * flight", a listed application exception) takes one token; every successful
- * attempt puts back {@code tokenRatio} of a token, up to {@code maxTokens}. A retry is allowed
- * only while more than half of {@code maxTokens} are left.
+ * {@code retryThrottling}. The bucket starts full with {@code maxTokens}; every failed
+ * attempt that reached a server (timeout, broken connection, HTTP 5xx, "overloaded",
+ * "duplicate in flight", a listed application exception) takes one token; every
+ * successful attempt puts back {@code tokenRatio} of a token, up to {@code maxTokens}. A
+ * retry is allowed only while more than half of {@code maxTokens} are left.
  *
- * <p>Failures that never reached a server (a refused connection, an open breaker) take no
- * token. A retry after a refused connection does not need one either, so that a node that is
- * down never stops failover to the others (see {@link RetryReason#needsBudget()}).
+ * <p>
+ * Failures that never reached a server (a refused connection, an open breaker) take no
+ * token. A retry after a refused connection does not need one either, so that a node that
+ * is down never stops failover to the others (see {@link RetryReason#needsBudget()}).
  *
- * <p>So when the service fails completely, at most {@code maxTokens / 2} retries are made
- * before retries stop, and from then on each call makes one attempt: attempts per call tend to
- * 1. While a fraction {@code f} of attempts fail, retries go on only as long as successes
- * refill the bucket, which caps retries at about {@code tokenRatio} per success.
+ * <p>
+ * So when the service fails completely, at most {@code maxTokens / 2} retries are made
+ * before retries stop, and from then on each call makes one attempt: attempts per call
+ * tend to 1. While a fraction {@code f} of attempts fail, retries go on only as long as
+ * successes refill the bucket, which caps retries at about {@code tokenRatio} per
+ * success.
  *
- * <p>Tokens are kept in thousandths, as gRPC does, in one atomic integer: no lock.
+ * <p>
+ * Tokens are kept in thousandths, as gRPC does, in one atomic integer: no lock.
  */
 public final class RetryBudget {
 
@@ -42,13 +46,14 @@ public final class RetryBudget {
 	/**
 	 * Create a full bucket.
 	 * @param maxTokens the size of the bucket, at least 1
-	 * @param tokenRatio the part of a token a successful attempt puts back, greater than 0 and
-	 * at most 1
+	 * @param tokenRatio the part of a token a successful attempt puts back, greater than
+	 * 0 and at most 1
 	 */
 	public RetryBudget(int maxTokens, double tokenRatio) {
-		Assert.isTrue(maxTokens >= 1 && maxTokens <= 1_000_000, () -> "maxTokens: " + maxTokens
-				+ " (expected: 1 to 1000000)");
-		Assert.isTrue(tokenRatio > 0 && tokenRatio <= 1, () -> "tokenRatio: " + tokenRatio + " (expected: > 0 and <= 1)");
+		Assert.isTrue(maxTokens >= 1 && maxTokens <= 1_000_000,
+				() -> "maxTokens: " + maxTokens + " (expected: 1 to 1000000)");
+		Assert.isTrue(tokenRatio > 0 && tokenRatio <= 1,
+				() -> "tokenRatio: " + tokenRatio + " (expected: > 0 and <= 1)");
 		this.maxTokens = maxTokens;
 		this.tokenRatio = tokenRatio;
 		this.max = maxTokens * SCALE;

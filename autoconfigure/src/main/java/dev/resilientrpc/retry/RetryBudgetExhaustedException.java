@@ -3,9 +3,9 @@ package dev.resilientrpc.retry;
 import dev.resilientrpc.client.RpcException;
 
 /**
- * A call failed and would have been retried, but the retry budget of its service is spent:
- * the service is failing too often for retries to help, so the call fails fast. The failure
- * of the last attempt is the cause.
+ * A call failed and would have been retried, but the retry budget of its service is
+ * spent: the service is failing too often for retries to help, so the call fails fast.
+ * The failure of the last attempt is the cause.
  */
 public class RetryBudgetExhaustedException extends RpcException {
 

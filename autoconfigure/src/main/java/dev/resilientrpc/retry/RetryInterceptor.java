@@ -11,7 +11,7 @@ import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.RpcRemoteException;
 import dev.resilientrpc.client.RpcTimeoutException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcHeaders;
 
@@ -23,20 +23,23 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * Retries failed attempts of a call on Spring Framework's {@link RetryTemplate}, within the
- * method's {@link RpcRetryPolicy}, the service's {@link RetryBudget} and the call's
- * {@link Deadline}. Each attempt runs the rest of the chain again (instance selection, circuit
- * breaker, transport) on the same {@link ClientCall}, with the next attempt number and the same
- * idempotency key.
+ * Retries failed attempts of a call on Spring Framework's {@link RetryTemplate}, within
+ * the method's {@link RpcRetryPolicy}, the service's {@link RetryBudget} and the call's
+ * {@link Deadline}. Each attempt runs the rest of the chain again (instance selection,
+ * circuit breaker, transport) on the same {@link ClientCall}, with the next attempt
+ * number and the same idempotency key.
  *
- * <p>A failure is retried when {@link RetryableFailures#reasonOf} gives a reason, the call is
- * safe to repeat if the reason needs it, attempts are left, the deadline has not passed and the
- * budget allows. The wait is the back-off's, or the server's {@code Retry-After} if that is
- * longer; a {@code Retry-After} beyond the policy's {@code maxDelay}, or a wait that would end
- * after the deadline, ends the call instead. What the caller gets:
+ * <p>
+ * A failure is retried when {@link RetryableFailures#reasonOf} gives a reason, the call
+ * is safe to repeat if the reason needs it, attempts are left, the deadline has not
+ * passed and the budget allows. The wait is the back-off's, or the server's
+ * {@code Retry-After} if that is longer; a {@code Retry-After} beyond the policy's
+ * {@code maxDelay}, or a wait that would end after the deadline, ends the call instead.
+ * What the caller gets:
  * <ul>
  * <li>the last attempt's exception when it is not retryable or the attempts are used up
- * (earlier attempts' exceptions are {@linkplain Throwable#getSuppressed() suppressed} in it);</li>
+ * (earlier attempts' exceptions are {@linkplain Throwable#getSuppressed() suppressed} in
+ * it);</li>
  * <li>a {@link RetryBudgetExhaustedException} when the budget stopped the retries;</li>
  * <li>a {@link DeadlineExceededException} when the deadline did.</li>
  * </ul>
@@ -152,6 +155,9 @@ public final class RetryInterceptor implements ClientInterceptor {
 			}
 		}
 
+		// NullAway without JSpecify generics (it needs JDK 22 or a newer 17) misses
+		// Retryable<@Nullable Object>
+		@SuppressWarnings("NullAway")
 		@Override
 		public @Nullable Object execute() {
 			return attempt();
@@ -279,8 +285,9 @@ public final class RetryInterceptor implements ClientInterceptor {
 		}
 
 		/**
-		 * Compute the wait and spend it here, through the {@link Sleeper}, so that a test can
-		 * record it and the deadline can cut it; the template is told to wait no more.
+		 * Compute the wait and spend it here, through the {@link Sleeper}, so that a test
+		 * can record it and the deadline can cut it; the template is told to wait no
+		 * more.
 		 */
 		@Override
 		public long nextBackOff() {
@@ -291,7 +298,8 @@ public final class RetryInterceptor implements ClientInterceptor {
 			}
 			if (this.retryAfterMillis > 0) {
 				if (this.retryAfterMillis > this.policy.getMaxDelay().toMillis()) {
-					// the server asks for a longer wait than the caller agreed to spend on one
+					// the server asks for a longer wait than the caller agreed to spend
+					// on one
 					this.stop = Stop.NOT_RETRYABLE;
 					return STOP;
 				}
@@ -332,9 +340,9 @@ public final class RetryInterceptor implements ClientInterceptor {
 			return switch (this.stop) {
 				case BUDGET -> new RetryBudgetExhaustedException(this.call.getService(), this.call.getMethod().name(),
 						this.attempts, failure);
-				case DEADLINE -> (failure instanceof DeadlineExceededException) ? failure
-						: new DeadlineExceededException(this.call.getMethod().name(), this.settings.timeout(),
-								this.attempts, failure);
+				case DEADLINE ->
+					(failure instanceof DeadlineExceededException) ? failure : new DeadlineExceededException(
+							this.call.getMethod().name(), this.settings.timeout(), this.attempts, failure);
 				default -> failure;
 			};
 		}

@@ -1,7 +1,8 @@
 package dev.resilientrpc.retry;
 
 /**
- * Why a failed attempt may be retried. Used as the {@code reason} tag of the retry metric.
+ * Why a failed attempt may be retried. Used as the {@code reason} tag of the retry
+ * metric.
  */
 public enum RetryReason {
 
@@ -21,8 +22,8 @@ public enum RetryReason {
 	TIMEOUT("timeout", true, true, true),
 
 	/**
-	 * The connection broke or an HTTP 5xx came without a JSON-RPC answer: the server may have
-	 * run the call.
+	 * The connection broke or an HTTP 5xx came without a JSON-RPC answer: the server may
+	 * have run the call.
 	 */
 	TRANSPORT("transport", true, true, true),
 
@@ -84,9 +85,10 @@ public enum RetryReason {
 
 	/**
 	 * Whether a retry for this reason needs the budget. Every one does but a refused
-	 * connection: that instance is down and the call never ran, so trying another instance is
-	 * failover, which a budget spent by the failures of a dying node must not stop. A retry
-	 * after an open breaker does need it, so that callers of a failing service fail fast.
+	 * connection: that instance is down and the call never ran, so trying another
+	 * instance is failover, which a budget spent by the failures of a dying node must not
+	 * stop. A retry after an open breaker does need it, so that callers of a failing
+	 * service fail fast.
 	 * @return whether the retry needs the budget
 	 */
 	public boolean needsBudget() {

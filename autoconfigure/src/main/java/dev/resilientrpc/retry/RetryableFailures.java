@@ -20,10 +20,11 @@ public final class RetryableFailures {
 	}
 
 	/**
-	 * Return why a failure may be retried, before asking whether the call is safe to repeat.
-	 * JSON-RPC errors other than {@code -32002} and {@code -32004} are never retried, nor are
-	 * protocol errors, deadlines, spent budgets or exceptions thrown on the client; a remote
-	 * application exception ({@code -32000}) only if its class is listed.
+	 * Return why a failure may be retried, before asking whether the call is safe to
+	 * repeat. JSON-RPC errors other than {@code -32002} and {@code -32004} are never
+	 * retried, nor are protocol errors, deadlines, spent budgets or exceptions thrown on
+	 * the client; a remote application exception ({@code -32000}) only if its class is
+	 * listed.
 	 * @param failure the failure
 	 * @param retryExceptions class names of remote exceptions to retry
 	 * @return the reason or {@code null} if the failure is never retried

@@ -20,11 +20,11 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Resolves the {@link RpcMethodSettings} of client methods once per method and hands them out
- * per call without locking. The retry policy of a method is, most specific first: the
- * method's {@code @ResilientRpc(retry)}, the interface's, the service's configured policy, the
- * {@code default} policy. A policy name that is not defined is an error on resolution, which
- * happens at startup for the interfaces that are beans.
+ * Resolves the {@link RpcMethodSettings} of client methods once per method and hands them
+ * out per call without locking. The retry policy of a method is, most specific first: the
+ * method's {@code @ResilientRpc(retry)}, the interface's, the service's configured
+ * policy, the {@code default} policy. A policy name that is not defined is an error on
+ * resolution, which happens at startup for the interfaces that are beans.
  */
 public final class RpcMethodSettingsResolver {
 
@@ -51,11 +51,14 @@ public final class RpcMethodSettingsResolver {
 
 	/**
 	 * Create a new resolver.
-	 * @param policies the retry policies by name; must hold {@link RpcRetryPolicy#DEFAULT}
-	 * @param servicePolicies gives the policy name configured for a service, or {@code null}
+	 * @param policies the retry policies by name; must hold
+	 * {@link RpcRetryPolicy#DEFAULT}
+	 * @param servicePolicies gives the policy name configured for a service, or
+	 * {@code null}
 	 * @param idempotentServices whether every method of a service is safe to repeat (its
 	 * server deduplicates calls by {@code Idempotency-Key})
-	 * @param beanTypes gives the type of a bean by name, for {@code bean::method} fallbacks
+	 * @param beanTypes gives the type of a bean by name, for {@code bean::method}
+	 * fallbacks
 	 * @param beans gives a bean by name
 	 */
 	public RpcMethodSettingsResolver(Map<String, RpcRetryPolicy> policies,
@@ -72,8 +75,10 @@ public final class RpcMethodSettingsResolver {
 	}
 
 	/**
-	 * Create a resolver with only the given policies, no service configuration and no beans.
-	 * @param policies the retry policies by name; must hold {@link RpcRetryPolicy#DEFAULT}
+	 * Create a resolver with only the given policies, no service configuration and no
+	 * beans.
+	 * @param policies the retry policies by name; must hold
+	 * {@link RpcRetryPolicy#DEFAULT}
 	 * @return the resolver
 	 */
 	public static RpcMethodSettingsResolver of(Map<String, RpcRetryPolicy> policies) {
@@ -159,7 +164,8 @@ public final class RpcMethodSettingsResolver {
 		}
 		boolean idempotent = (onMethod != null && onMethod.idempotent()) || (onType != null && onType.idempotent())
 				|| this.idempotentServices.test(service);
-		String timeoutText = firstText(attribute(onMethod, ResilientRpc::timeout), attribute(onType, ResilientRpc::timeout));
+		String timeoutText = firstText(attribute(onMethod, ResilientRpc::timeout),
+				attribute(onType, ResilientRpc::timeout));
 		Duration timeout = (timeoutText != null) ? parseTimeout(where, timeoutText) : policy.getTimeout();
 		String fallbackSpec = attribute(onMethod, ResilientRpc::fallback);
 		FallbackMethod fallback = StringUtils.hasText(fallbackSpec)

@@ -13,10 +13,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * A named retry policy: how many attempts a call gets, how long it waits between them, how long
- * one attempt and the whole call may take, and which remote application exceptions are worth
- * a retry. Immutable; made with {@link #builder(String)}. The {@link RetryInterceptor} turns it
- * into a Spring {@link org.springframework.core.retry.RetryPolicy} for each call.
+ * A named retry policy: how many attempts a call gets, how long it waits between them,
+ * how long one attempt and the whole call may take, and which remote application
+ * exceptions are worth a retry. Immutable; made with {@link #builder(String)}. The
+ * {@link RetryInterceptor} turns it into a Spring
+ * {@link org.springframework.core.retry.RetryPolicy} for each call.
  */
 public final class RpcRetryPolicy {
 
@@ -66,8 +67,8 @@ public final class RpcRetryPolicy {
 	}
 
 	/**
-	 * Start a policy with the built-in defaults: 3 attempts, exponential back-off from 50ms
-	 * doubling up to 2s with 0.2 jitter, no attempt timeout and no deadline.
+	 * Start a policy with the built-in defaults: 3 attempts, exponential back-off from
+	 * 50ms doubling up to 2s with 0.2 jitter, no attempt timeout and no deadline.
 	 * @param name the policy name
 	 * @return the builder
 	 */
@@ -93,7 +94,8 @@ public final class RpcRetryPolicy {
 				ExponentialBackOff exponential = new ExponentialBackOff(this.initialDelay.toMillis(), this.multiplier);
 				exponential.setMaxInterval(max);
 				exponential.setMaxAttempts(retries);
-				// Spring's jitter is in milliseconds at the initial delay and grows with the delay,
+				// Spring's jitter is in milliseconds at the initial delay and grows with
+				// the delay,
 				// so a fraction of the initial delay is a fraction of every delay.
 				exponential.setJitter(Math.round(this.jitter * this.initialDelay.toMillis()));
 				yield exponential;
@@ -102,8 +104,8 @@ public final class RpcRetryPolicy {
 	}
 
 	/**
-	 * Return the Spring {@link BackOff} that yields the waits of one call; its executions stop
-	 * after {@code maxAttempts - 1} waits.
+	 * Return the Spring {@link BackOff} that yields the waits of one call; its executions
+	 * stop after {@code maxAttempts - 1} waits.
 	 * @return the back-off
 	 */
 	public BackOff getBackOff() {
@@ -199,7 +201,8 @@ public final class RpcRetryPolicy {
 	}
 
 	/**
-	 * Return the class names of remote exceptions ({@code -32000} errors) that are retried.
+	 * Return the class names of remote exceptions ({@code -32000} errors) that are
+	 * retried.
 	 * @return the class names
 	 */
 	public Set<String> getRetryExceptions() {
@@ -342,8 +345,8 @@ public final class RpcRetryPolicy {
 
 		/**
 		 * Set how long one attempt may take.
-		 * @param attemptTimeout the timeout, positive, or {@code null} for the transport's
-		 * read timeout
+		 * @param attemptTimeout the timeout, positive, or {@code null} for the
+		 * transport's read timeout
 		 * @return this builder
 		 */
 		public Builder attemptTimeout(@Nullable Duration attemptTimeout) {

@@ -1,8 +1,9 @@
 package dev.resilientrpc.server;
 
 /**
- * Measures how deeply a JSON document nests arrays and objects, by one pass over its bytes and
- * before it is parsed, so that a hostile document cannot make the parser recurse deeply.
+ * Measures how deeply a JSON document nests arrays and objects, by one pass over its
+ * bytes and before it is parsed, so that a hostile document cannot make the parser
+ * recurse deeply.
  */
 final class JsonNesting {
 
@@ -10,8 +11,8 @@ final class JsonNesting {
 	}
 
 	/**
-	 * Whether the document nests arrays and objects deeper than {@code maxDepth}. Brackets
-	 * inside strings do not count. Malformed documents are left to the parser.
+	 * Whether the document nests arrays and objects deeper than {@code maxDepth}.
+	 * Brackets inside strings do not count. Malformed documents are left to the parser.
 	 * @param json the document in UTF-8 (or any ASCII-compatible encoding)
 	 * @param length how many bytes of {@code json} to read
 	 * @param maxDepth the deepest nesting allowed

@@ -23,15 +23,16 @@ import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 
 /**
- * Processes JSON-RPC 2.0 request bodies as the specification says: single requests, batches,
- * notifications, positional and named params, and the standard error codes. Transport-neutral:
- * {@link JsonRpcServlet} adapts it to HTTP.
+ * Processes JSON-RPC 2.0 request bodies as the specification says: single requests,
+ * batches, notifications, positional and named params, and the standard error codes.
+ * Transport-neutral: {@link JsonRpcServlet} adapts it to HTTP.
  *
- * <p>Params bind to the declared parameter types of the exported method with Jackson (generic
- * types included, no polymorphic typing, no coercion of scalars from strings). An exception
- * thrown by the method becomes error {@code -32000} with its class and message in {@code data};
- * an {@link RpcErrorException} becomes the error it describes. No stack trace ever leaves the
- * server.
+ * <p>
+ * Params bind to the declared parameter types of the exported method with Jackson
+ * (generic types included, no polymorphic typing, no coercion of scalars from strings).
+ * An exception thrown by the method becomes error {@code -32000} with its class and
+ * message in {@code data}; an {@link RpcErrorException} becomes the error it describes.
+ * No stack trace ever leaves the server.
  */
 public final class JsonRpcServer {
 
@@ -87,8 +88,8 @@ public final class JsonRpcServer {
 	}
 
 	/**
-	 * Bind params and invoke an exported method directly, without the interceptor chain, as
-	 * when a logged call is replayed on recovery.
+	 * Bind params and invoke an exported method directly, without the interceptor chain,
+	 * as when a logged call is replayed on recovery.
 	 * @param method the JSON-RPC method name, {@code <service>.<method>}
 	 * @param params the params (an array or an object), or {@code null} for none
 	 * @return the method's result
@@ -136,12 +137,12 @@ public final class JsonRpcServer {
 			return Response.of(handleOne(root, headers));
 		}
 		if (root.isEmpty()) {
-			return Response.of(error(null, RpcErrorCodes.INVALID_REQUEST, "Invalid Request",
-					Map.of("reason", "empty batch")));
+			return Response
+				.of(error(null, RpcErrorCodes.INVALID_REQUEST, "Invalid Request", Map.of("reason", "empty batch")));
 		}
 		if (root.size() > this.maxBatchSize) {
-			return Response.of(error(null, RpcErrorCodes.INVALID_REQUEST, "Invalid Request",
-					Map.of("reason", "batch of " + root.size() + " requests exceeds the limit of " + this.maxBatchSize)));
+			return Response.of(error(null, RpcErrorCodes.INVALID_REQUEST, "Invalid Request", Map.of("reason",
+					"batch of " + root.size() + " requests exceeds the limit of " + this.maxBatchSize)));
 		}
 		List<Outcome> outcomes = new ArrayList<>(root.size());
 		for (JsonNode request : root) {
@@ -195,8 +196,8 @@ public final class JsonRpcServer {
 			result = this.chain.proceed(new ServerCall(handler, arguments, headers, notification));
 		}
 		catch (RpcErrorException ex) {
-			return notification ? null : error(id, ex.getCode(), String.valueOf(ex.getMessage()), ex.getData(),
-					ex.getRetryAfterMillis());
+			return notification ? null
+					: error(id, ex.getCode(), String.valueOf(ex.getMessage()), ex.getData(), ex.getRetryAfterMillis());
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
 			if (logger.isDebugEnabled()) {
@@ -235,16 +236,20 @@ public final class JsonRpcServer {
 
 	private @Nullable Object[] bind(RpcMethodHandler handler, @Nullable JsonNode params) throws InvalidParamsException {
 		JavaType[] types = this.parameterTypes.get(handler);
+		if (types == null) {
+			throw new IllegalStateException("Method " + handler + " is not bound to this server");
+		}
 		int count = types.length;
 		@Nullable Object[] arguments = new Object[count];
 		if (params == null || params.isArray()) {
-			int given = (params != null) ? params.size() : 0;
+			JsonNode positional = (params != null) ? params : this.mapper.createArrayNode();
+			int given = positional.size();
 			if (given != count) {
-				throw new InvalidParamsException(Map.of("reason",
-						handler.getName() + " takes " + count + " params, " + given + " given"));
+				throw new InvalidParamsException(
+						Map.of("reason", handler.getName() + " takes " + count + " params, " + given + " given"));
 			}
 			for (int i = 0; i < count; i++) {
-				arguments[i] = convert(handler, i, types[i], params.get(i));
+				arguments[i] = convert(handler, i, types[i], positional.get(i));
 			}
 			return arguments;
 		}
@@ -282,15 +287,16 @@ public final class JsonRpcServer {
 			return this.mapper.treeToValue(value, type);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidParamsException(Map.of("reason", "param '" + name + "' is not a valid "
-					+ type.toCanonical() + ": " + ex.getOriginalMessage(), "param", name));
+			throw new InvalidParamsException(Map.of("reason",
+					"param '" + name + "' is not a valid " + type.toCanonical() + ": " + ex.getOriginalMessage(),
+					"param", name));
 		}
 	}
 
 	/**
-	 * Return the error the server answers with when a method throws something other than an
-	 * {@link RpcErrorException}: code {@code -32000} with the exception's class and message in
-	 * {@code data}, never its stack trace.
+	 * Return the error the server answers with when a method throws something other than
+	 * an {@link RpcErrorException}: code {@code -32000} with the exception's class and
+	 * message in {@code data}, never its stack trace.
 	 * @param ex what the method threw
 	 * @return the error
 	 */
@@ -302,8 +308,8 @@ public final class JsonRpcServer {
 	}
 
 	/**
-	 * Return the error the server answers with when the result of a method cannot be written
-	 * as JSON.
+	 * Return the error the server answers with when the result of a method cannot be
+	 * written as JSON.
 	 * @param method the JSON-RPC method name
 	 * @return the error
 	 */
@@ -389,8 +395,8 @@ public final class JsonRpcServer {
 	}
 
 	/**
-	 * What to answer: an HTTP status, a body ({@code null} for none) and, for an overloaded
-	 * server, how long the caller should wait.
+	 * What to answer: an HTTP status, a body ({@code null} for none) and, for an
+	 * overloaded server, how long the caller should wait.
 	 *
 	 * @param status the HTTP status
 	 * @param body the JSON body or {@code null}

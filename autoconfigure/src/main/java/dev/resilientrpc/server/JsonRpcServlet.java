@@ -19,10 +19,12 @@ import org.springframework.util.StringUtils;
  * The HTTP endpoint of a {@link JsonRpcServer}: accepts {@code POST} with
  * {@code Content-Type: application/json} and a body no larger than the configured limit.
  *
- * <p>JSON-RPC errors are answered with HTTP 200, as JSON-RPC over HTTP clients expect, except
- * "overloaded" ({@code -32002}), which is answered with 503 and {@code Retry-After}. Requests
- * that never reach JSON-RPC processing get an HTTP status that says why (405, 413, 415) and a
- * JSON-RPC error body. A request made only of notifications gets 204.
+ * <p>
+ * JSON-RPC errors are answered with HTTP 200, as JSON-RPC over HTTP clients expect,
+ * except "overloaded" ({@code -32002}), which is answered with 503 and
+ * {@code Retry-After}. Requests that never reach JSON-RPC processing get an HTTP status
+ * that says why (405, 413, 415) and a JSON-RPC error body. A request made only of
+ * notifications gets 204.
  */
 public class JsonRpcServlet extends HttpServlet {
 

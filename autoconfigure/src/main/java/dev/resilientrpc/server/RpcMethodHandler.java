@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * A method exported at the JSON-RPC endpoint: the bean it runs on and what its parameters are
- * called and typed as.
+ * A method exported at the JSON-RPC endpoint: the bean it runs on and what its parameters
+ * are called and typed as.
  */
 public final class RpcMethodHandler {
 

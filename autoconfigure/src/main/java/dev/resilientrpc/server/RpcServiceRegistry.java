@@ -36,8 +36,8 @@ public final class RpcServiceRegistry {
 	 * Build a registry from the given beans, each annotated with {@link RpcService}.
 	 * @param beans the beans by bean name
 	 * @return the registry
-	 * @throws IllegalStateException if a bean's exported interface cannot be determined, two
-	 * beans export the same service, or an exported interface overloads a method name
+	 * @throws IllegalStateException if a bean's exported interface cannot be determined,
+	 * two beans export the same service, or an exported interface overloads a method name
 	 */
 	public static RpcServiceRegistry of(Map<String, Object> beans) {
 		Map<String, RpcMethodHandler> methods = new LinkedHashMap<>();

@@ -3,10 +3,11 @@ package dev.resilientrpc.server;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A result that is already JSON. A {@link ServerInterceptor} returns one to answer a call with
- * exactly these bytes as the {@code result} member, for example to replay the stored outcome of
- * an earlier attempt of the same call; the server writes it as it is instead of serializing it.
- * Interceptors further out in the chain see this object instead of the method's return value.
+ * A result that is already JSON. A {@link ServerInterceptor} returns one to answer a call
+ * with exactly these bytes as the {@code result} member, for example to replay the stored
+ * outcome of an earlier attempt of the same call; the server writes it as it is instead
+ * of serializing it. Interceptors further out in the chain see this object instead of the
+ * method's return value.
  */
 public final class SerializedResult {
 

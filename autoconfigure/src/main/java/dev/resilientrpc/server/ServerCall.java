@@ -67,9 +67,9 @@ public final class ServerCall {
 	}
 
 	/**
-	 * Whether the chain reached the exported method, that is, whether the method ran (or is
-	 * running). An interceptor that catches an error tells by this whether the call was refused
-	 * before execution or failed in it.
+	 * Whether the chain reached the exported method, that is, whether the method ran (or
+	 * is running). An interceptor that catches an error tells by this whether the call
+	 * was refused before execution or failed in it.
 	 * @return whether the method was invoked
 	 */
 	public boolean isInvoked() {

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 
 /**
- * Intercepts a JSON-RPC call on the server after its params were bound and before the method
- * runs. Interceptors run in {@link #getOrder() order}; see
+ * Intercepts a JSON-RPC call on the server after its params were bound and before the
+ * method runs. Interceptors run in {@link #getOrder() order}; see
  * {@link dev.resilientrpc.protocol.InterceptorOrder.Server} for the built-in ones.
  */
 public interface ServerInterceptor extends Ordered {

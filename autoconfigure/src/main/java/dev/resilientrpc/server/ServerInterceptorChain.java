@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The remainder of a server interceptor chain. The links are built once, so running a call
- * through the chain allocates nothing.
+ * The remainder of a server interceptor chain. The links are built once, so running a
+ * call through the chain allocates nothing.
  */
 public final class ServerInterceptorChain {
 

@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Checkpoints on a real Redis Cluster of three masters, configured through Spring Boot's own
- * {@code spring.data.redis.cluster.nodes}: the Lua scripts touch several keys, which a cluster
- * allows only because every key of a checkpoint carries the same hash tag.
+ * Checkpoints on a real Redis Cluster of three masters, configured through Spring Boot's
+ * own {@code spring.data.redis.cluster.nodes}: the Lua scripts touch several keys, which
+ * a cluster allows only because every key of a checkpoint carries the same hash tag.
  */
 class CheckpointClusterTests {
 
@@ -60,10 +60,11 @@ class CheckpointClusterTests {
 			for (int i = 1; i < servers.size(); i++) {
 				connections.get(0).sync().clusterMeet(servers.get(i).host(), servers.get(i).port());
 			}
-			await().atMost(Duration.ofSeconds(30)).until(() -> connections.stream()
-				.map(StatefulRedisConnection::sync)
-				.map(RedisCommands::clusterInfo)
-				.allMatch((info) -> info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3")));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> connections.stream()
+					.map(StatefulRedisConnection::sync)
+					.map(RedisCommands::clusterInfo)
+					.allMatch((info) -> info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3")));
 			connections.forEach(StatefulRedisConnection::close);
 		}
 		finally {
@@ -77,11 +78,12 @@ class CheckpointClusterTests {
 	}
 
 	private ConfigurableApplicationContext start() {
-		String nodes = String.join(",", redis.servers().stream().map((server) -> server.host() + ":" + server.port()).toList());
+		String nodes = String.join(",",
+				redis.servers().stream().map((server) -> server.host() + ":" + server.port()).toList());
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(LedgerApplication.class)
-			.properties("server.port=0", "spring.data.redis.cluster.nodes=" + nodes, "resilient-rpc.client.enabled=false",
-					"resilient-rpc.checkpoint.node-id=cluster-node", "resilient-rpc.checkpoint.interval=1h",
-					"resilient-rpc.checkpoint.chunk-size=1KB")
+			.properties("server.port=0", "spring.data.redis.cluster.nodes=" + nodes,
+					"resilient-rpc.client.enabled=false", "resilient-rpc.checkpoint.node-id=cluster-node",
+					"resilient-rpc.checkpoint.interval=1h", "resilient-rpc.checkpoint.chunk-size=1KB")
 			.run();
 		this.contexts.add(context);
 		return context;
@@ -90,7 +92,8 @@ class CheckpointClusterTests {
 	@Test
 	void checkpointsAndTheLogRecoverTheStateOnACluster() throws Exception {
 		ConfigurableApplicationContext first = start();
-		assertThat(first.getBean(RedisConnectionFactory.class).getConnection()).isInstanceOf(RedisClusterConnection.class);
+		assertThat(first.getBean(RedisConnectionFactory.class).getConnection())
+			.isInstanceOf(RedisClusterConnection.class);
 		LedgerClient client = new LedgerClient(TestPorts.portOf(first));
 		List<String> expected = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {

@@ -32,11 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Invariant 3 with a real process: a ledger node runs in a child JVM under write load and is
- * killed with SIGKILL at random moments (during calls, log appends and checkpoints alike), then
- * started again. Writers retry a write whose answer they did not get, with the same
- * idempotency key, until it is acknowledged, so in the end every account must hold exactly the
- * entries written to it, in order: none lost, none applied twice.
+ * Invariant 3 with a real process: a ledger node runs in a child JVM under write load and
+ * is killed with SIGKILL at random moments (during calls, log appends and checkpoints
+ * alike), then started again. Writers retry a write whose answer they did not get, with
+ * the same idempotency key, until it is acknowledged, so in the end every account must
+ * hold exactly the entries written to it, in order: none lost, none applied twice.
  */
 class CheckpointCrashTests {
 
@@ -136,7 +136,8 @@ class CheckpointCrashTests {
 				}
 			}
 			catch (IOException ex) {
-				// the node is down: retry the same write, with the same key, once it is back
+				// the node is down: retry the same write, with the same key, once it is
+				// back
 			}
 			Thread.sleep(20);
 		}
@@ -165,8 +166,9 @@ class CheckpointCrashTests {
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
 				classpath, LedgerApplication.class.getName(), "--server.port=" + port,
-				"--spring.data.redis.host=" + redis.server().host(), "--spring.data.redis.port=" + redis.server().port(),
-				"--spring.data.redis.timeout=2s", "--spring.main.banner-mode=off", "--resilient-rpc.client.enabled=false",
+				"--spring.data.redis.host=" + redis.server().host(),
+				"--spring.data.redis.port=" + redis.server().port(), "--spring.data.redis.timeout=2s",
+				"--spring.main.banner-mode=off", "--resilient-rpc.client.enabled=false",
 				"--resilient-rpc.checkpoint.node-id=crash-node", "--resilient-rpc.checkpoint.interval=150ms",
 				"--resilient-rpc.checkpoint.chunk-size=4KB", "--logging.level.root=WARN",
 				"--logging.level.dev.resilientrpc=INFO");

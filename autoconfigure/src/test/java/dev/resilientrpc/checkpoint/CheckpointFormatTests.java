@@ -32,8 +32,8 @@ class CheckpointFormatTests {
 
 	private Written write(Compression compression) throws IOException {
 		List<byte[]> chunks = new ArrayList<>();
-		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, compression,
-				List.of(new AppliedCall("k1", 7, "42".getBytes(StandardCharsets.UTF_8)), new AppliedCall("k2", 8, null)),
+		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, compression, List
+			.of(new AppliedCall("k1", 7, "42".getBytes(StandardCharsets.UTF_8)), new AppliedCall("k2", 8, null)),
 				(out) -> out.write(this.state));
 		CheckpointManifest manifest = new CheckpointManifest(1, 1, CheckpointFormat.VERSION, compression,
 				written.chunks(), written.size(), written.checksum(), "0-0", 0);
@@ -44,8 +44,10 @@ class CheckpointFormatTests {
 	@EnumSource(Compression.class)
 	void roundTripsStateAndRememberedCallsThroughChunks(Compression compression) throws Exception {
 		Written written = write(compression);
-		assertThat(written.chunks()).hasSizeGreaterThan(1).allSatisfy((chunk) -> assertThat(chunk.length).isLessThanOrEqualTo(1024));
-		CheckpointFormat.Contents contents = CheckpointFormat.read(written.manifest(), new ArrayList<>(written.chunks()));
+		assertThat(written.chunks()).hasSizeGreaterThan(1)
+			.allSatisfy((chunk) -> assertThat(chunk.length).isLessThanOrEqualTo(1024));
+		CheckpointFormat.Contents contents = CheckpointFormat.read(written.manifest(),
+				new ArrayList<>(written.chunks()));
 		assertThat(contents.calls()).extracting(AppliedCall::key).containsExactly("k1", "k2");
 		assertThat(contents.calls().get(0).result()).asString(StandardCharsets.UTF_8).isEqualTo("42");
 		assertThat(contents.calls().get(1).result()).isNull();

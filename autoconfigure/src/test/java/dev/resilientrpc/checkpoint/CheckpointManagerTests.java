@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Restore, checkpoint, command log and fencing against the in-memory store; a node "crashes"
- * by being abandoned without {@code close()}.
+ * Restore, checkpoint, command log and fencing against the in-memory store; a node
+ * "crashes" by being abandoned without {@code close()}.
  */
 class CheckpointManagerTests {
 
@@ -138,12 +138,14 @@ class CheckpointManagerTests {
 		LedgerNode zombie = new LedgerNode(this.store);
 		zombie.append("a", "1", "k1");
 		LedgerNode successor = new LedgerNode(this.store);
-		assertThat(successor.manager.getStatus("ledger").epoch()).isGreaterThan(zombie.manager.getStatus("ledger").epoch());
+		assertThat(successor.manager.getStatus("ledger").epoch())
+			.isGreaterThan(zombie.manager.getStatus("ledger").epoch());
 		JsonNode refused = zombie.append("a", "zombie", "k2");
 		assertThat(refused.get("error").get("code").asInt()).isEqualTo(RpcErrorCodes.OVERLOADED);
 		assertThat(refused.get("error").get("data").get("reason").asString()).contains("fenced");
 		assertThat(zombie.entries("a")).containsExactly("1");
-		assertThatExceptionOfType(CheckpointFencedException.class).isThrownBy(() -> zombie.manager.checkpoint("ledger"));
+		assertThatExceptionOfType(CheckpointFencedException.class)
+			.isThrownBy(() -> zombie.manager.checkpoint("ledger"));
 		assertThat(zombie.manager.getStatus("ledger").fenced()).isTrue();
 		zombie.close();
 		assertThat(this.store.list("node/ledger")).isEmpty();
@@ -203,7 +205,8 @@ class CheckpointManagerTests {
 			int thread = t;
 			writers.add(executor.submit(() -> {
 				for (int i = 0; i < callsPerThread; i++) {
-					// one writer per account: calls on one key that no ordering key serializes may run in
+					// one writer per account: calls on one key that no ordering key
+					// serializes may run in
 					// another order than the one they were logged in (docs/checkpoint.md)
 					JsonNode response = first.append("account-" + thread + "-" + (i % 5), thread + "-" + i,
 							thread + ":" + i);

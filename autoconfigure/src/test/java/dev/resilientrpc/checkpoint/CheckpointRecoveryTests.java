@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Ledger nodes in this JVM against a private redis-server. A node is replaced by starting
- * another one with the same node id while it still runs: the new one fences it off, which is
- * what a crashed-and-restarted process looks like to Redis.
+ * another one with the same node id while it still runs: the new one fences it off, which
+ * is what a crashed-and-restarted process looks like to Redis.
  */
 class CheckpointRecoveryTests {
 

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis stops in the middle of a checkpoint: the checkpoint fails, health goes down, reads are
- * still served, and once Redis is back the retried checkpoint succeeds.
+ * Redis stops in the middle of a checkpoint: the checkpoint fails, health goes down,
+ * reads are still served, and once Redis is back the retried checkpoint succeeds.
  */
 class CheckpointRedisOutageTests {
 
@@ -69,7 +69,8 @@ class CheckpointRedisOutageTests {
 		PausingState state = node.getBean(PausingState.class);
 		assertThat(client.append("a", "1", "k1").has("result")).isTrue();
 		state.pause = new CountDownLatch(1);
-		CompletableFuture<CheckpointStatus> checkpoint = CompletableFuture.supplyAsync(() -> manager.checkpoint("paused"));
+		CompletableFuture<CheckpointStatus> checkpoint = CompletableFuture
+			.supplyAsync(() -> manager.checkpoint("paused"));
 		assertThat(state.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		redis.server().stop();
 		state.pause.countDown();

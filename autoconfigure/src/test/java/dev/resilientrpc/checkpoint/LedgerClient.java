@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.resilientrpc.protocol.RpcHeaders;
 
 /**
- * Calls the ledger of a node over HTTP with plain JDK classes, setting the idempotency key.
+ * Calls the ledger of a node over HTTP with plain JDK classes, setting the idempotency
+ * key.
  */
 final class LedgerClient {
 
@@ -61,7 +62,8 @@ final class LedgerClient {
 	}
 
 	List<String> entries(String account) throws IOException {
-		// every read is its own logical call: a shared key would be replayed or refused as reused
+		// every read is its own logical call: a shared key would be replayed or refused
+		// as reused
 		JsonNode result = call("entries", List.of(account), "read-" + UUID.randomUUID()).get("result");
 		return MAPPER.convertValue(result, MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
 	}

@@ -17,9 +17,9 @@ import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
 /**
- * A ledger node without Spring Boot: the service, its checkpointed state, a manager with the
- * command log interceptor and a transport-neutral JSON-RPC server, restored on creation. A
- * "crash" is simply abandoning a node without {@link #close()}.
+ * A ledger node without Spring Boot: the service, its checkpointed state, a manager with
+ * the command log interceptor and a transport-neutral JSON-RPC server, restored on
+ * creation. A "crash" is simply abandoning a node without {@link #close()}.
  */
 final class LedgerNode implements AutoCloseable {
 

@@ -97,8 +97,7 @@ class RedisCheckpointStoreTests {
 		this.store.writeChunks("n/a", id, 0, List.of(bytes("x")));
 		assertThat(ttl("rrpc:{n/a}:chunk:" + id + ":0")).isPositive();
 		assertThat(this.store.list("n/a")).isEmpty();
-		this.store.publish("n/a", epoch,
-				new CheckpointManifest(id, epoch, 1, Compression.NONE, 1, 1, 0, "0-0", 0), 2);
+		this.store.publish("n/a", epoch, new CheckpointManifest(id, epoch, 1, Compression.NONE, 1, 1, 0, "0-0", 0), 2);
 		assertThat(ttl("rrpc:{n/a}:chunk:" + id + ":0")).isEqualTo(-1);
 	}
 
@@ -200,7 +199,8 @@ class RedisCheckpointStoreTests {
 		publishCheckpoint("node-1/kv", epoch, "0-0", bytes("x"));
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			assertThat(connection.keyCommands().keys(bytes("*"))).isNotEmpty()
-				.allSatisfy((key) -> assertThat(new String(key, StandardCharsets.UTF_8)).startsWith("rrpc:{node-1/kv}:"));
+				.allSatisfy(
+						(key) -> assertThat(new String(key, StandardCharsets.UTF_8)).startsWith("rrpc:{node-1/kv}:"));
 		}
 	}
 

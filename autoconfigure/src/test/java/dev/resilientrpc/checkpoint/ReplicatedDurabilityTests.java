@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Durability {@code replicated}: a mutating call runs only once a replica acknowledged its log
- * entry (Redis {@code WAIT}).
+ * Durability {@code replicated}: a mutating call runs only once a replica acknowledged
+ * its log entry (Redis {@code WAIT}).
  */
 class ReplicatedDurabilityTests {
 
@@ -36,7 +36,8 @@ class ReplicatedDurabilityTests {
 
 	@BeforeAll
 	static void startReplica() {
-		replica = RedisProcess.create("--replicaof", primary.server().host(), Integer.toString(primary.server().port()));
+		replica = RedisProcess.create("--replicaof", primary.server().host(),
+				Integer.toString(primary.server().port()));
 		replica.start();
 		connectionFactory = new LettuceConnectionFactory(
 				new RedisStandaloneConfiguration(primary.server().host(), primary.server().port()));

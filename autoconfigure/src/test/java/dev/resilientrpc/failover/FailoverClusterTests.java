@@ -42,13 +42,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invariant 3, second half, with three real nodes on loopback sharing a private Redis: the
- * owner of a third of the keys runs in a child JVM and is killed with SIGKILL
- * ({@code destroyForcibly}) while writers append tokens to every key; its keys fail over to
- * the two nodes running in this JVM, which must serve every write acknowledged before the kill
- * and take new writes; then the owner restarts with the same arguments, and must hold every
- * write, those made during its outage included, and serve its keys again. Tokens make a lost
- * or doubly applied write visible in the value.
+ * Invariant 3, second half, with three real nodes on loopback sharing a private Redis:
+ * the owner of a third of the keys runs in a child JVM and is killed with SIGKILL
+ * ({@code destroyForcibly}) while writers append tokens to every key; its keys fail over
+ * to the two nodes running in this JVM, which must serve every write acknowledged before
+ * the kill and take new writes; then the owner restarts with the same arguments, and must
+ * hold every write, those made during its outage included, and serve its keys again.
+ * Tokens make a lost or doubly applied write visible in the value.
  */
 class FailoverClusterTests {
 
@@ -78,8 +78,10 @@ class FailoverClusterTests {
 	@Test
 	void acknowledgedWritesSurviveTheKillOfTheirOwnerAndWritesDuringItsOutageReachIt() throws Exception {
 		int[] ports = { freePort(), freePort(), freePort() };
-		String instances = Arrays.stream(ports).mapToObj((port) -> "http://127.0.0.1:" + port)
-			.reduce((a, b) -> a + "," + b).orElseThrow();
+		String instances = Arrays.stream(ports)
+			.mapToObj((port) -> "http://127.0.0.1:" + port)
+			.reduce((a, b) -> a + "," + b)
+			.orElseThrow();
 		Path log = Paths.get("target", "failover-victim-" + ports[0] + ".log");
 		startVictim(ports[0], instances, log);
 		this.contexts.add(startNode(ports[1], instances));
@@ -91,7 +93,8 @@ class FailoverClusterTests {
 					"resilient-rpc.client.instance-cool-down=300ms", "resilient-rpc.client.read-timeout=5s",
 					"spring.main.banner-mode=off", "resilient-rpc.server.enabled=false",
 					"resilient-rpc.checkpoint.enabled=false",
-					// reads (marked idempotent on KvClient) must outlast the successor's takeover delay
+					// reads (marked idempotent on KvClient) must outlast the successor's
+					// takeover delay
 					"resilient-rpc.retry.policies.default.max-attempts=12",
 					"resilient-rpc.retry.policies.default.initial-delay=100ms",
 					"resilient-rpc.retry.policies.default.max-delay=500ms",
@@ -134,7 +137,8 @@ class FailoverClusterTests {
 								written.incrementAndGet();
 							}
 							catch (RpcException ex) {
-								// the outcome is unknown (a call in flight when its node died): applied once or not at all
+								// the outcome is unknown (a call in flight when its node
+								// died): applied once or not at all
 								unknown.computeIfAbsent(key, (any) -> new CopyOnWriteArrayList<>()).add(token);
 							}
 						}
@@ -151,7 +155,8 @@ class FailoverClusterTests {
 		kill();
 		int writtenAtKill = written.get();
 
-		// during the outage: reads of the dead node's keys see what was acknowledged before the kill
+		// during the outage: reads of the dead node's keys see what was acknowledged
+		// before the kill
 		for (String key : victimKeys) {
 			List<String> before = List.copyOf(acknowledged.getOrDefault(key, List.of()));
 			String value = kv.get(key);
@@ -237,8 +242,8 @@ class FailoverClusterTests {
 	private void startVictim(int port, String instances, Path log) throws IOException {
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-XX:+UseSerialGC", "-cp", classpath, FailoverNodeApplication.class.getName()));
+		List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+				"-cp", classpath, FailoverNodeApplication.class.getName()));
 		command.addAll(List.of(nodeArguments(port, instances)));
 		Files.createDirectories(log.toAbsolutePath().getParent());
 		File logFile = log.toFile();
@@ -258,8 +263,8 @@ class FailoverClusterTests {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rpc"))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"kv.whoami\","
-					+ "\"params\":[\"probe\"]}"))
+			.POST(HttpRequest.BodyPublishers
+				.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"kv.whoami\"," + "\"params\":[\"probe\"]}"))
 			.build();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (System.nanoTime() < deadline) {

@@ -20,8 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad input over real HTTP: each gets a clear JSON-RPC error, never a hang or a stack trace, and
- * the server keeps serving.
+ * Bad input over real HTTP: each gets a clear JSON-RPC error, never a hang or a stack
+ * trace, and the server keeps serving.
  */
 class BadInputTests {
 
@@ -32,8 +32,8 @@ class BadInputTests {
 	@BeforeAll
 	static void start() {
 		server = new SpringApplicationBuilder(TestServerApplication.class)
-			.properties("server.port=0", "resilient-rpc.client.enabled=false", "resilient-rpc.server.max-request-size=64KB",
-					"resilient-rpc.server.max-batch-size=5")
+			.properties("server.port=0", "resilient-rpc.client.enabled=false",
+					"resilient-rpc.server.max-request-size=64KB", "resilient-rpc.server.max-batch-size=5")
 			.run();
 		http = new RawHttp(URI.create("http://127.0.0.1:" + TestPorts.portOf(server) + "/rpc"));
 	}
@@ -57,8 +57,8 @@ class BadInputTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "[\"one\", 2]", "[\"1\", 2]", "[1.5, 2]", "[true, 2]", "[[1], 2]", "[{}, 2]",
-			"[1, 2, 3]", "[1]", "[]", "{\"a\": 1}", "{\"a\": 1, \"b\": 2, \"c\": 3}", "[null, 2]" })
+	@ValueSource(strings = { "[\"one\", 2]", "[\"1\", 2]", "[1.5, 2]", "[true, 2]", "[[1], 2]", "[{}, 2]", "[1, 2, 3]",
+			"[1]", "[]", "{\"a\": 1}", "{\"a\": 1, \"b\": 2, \"c\": 3}", "[null, 2]" })
 	void wrongParamTypesAndCountsAreInvalidParams(String params) {
 		JsonNode error = error(http.post(call("calc.add", params)), RpcErrorCodes.INVALID_PARAMS);
 		assertThat(error.get("message").asString()).isEqualTo("Invalid params");
@@ -95,7 +95,8 @@ class BadInputTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "\"text\"", "42", "null", "{}", "{\"jsonrpc\":\"1.0\",\"method\":\"calc.add\",\"id\":1}",
-			"{\"jsonrpc\":2.0,\"method\":\"calc.add\",\"id\":1}", "{\"jsonrpc\":\"2.0\",\"method\":\"calc.add\",\"params\":5,\"id\":1}",
+			"{\"jsonrpc\":2.0,\"method\":\"calc.add\",\"id\":1}",
+			"{\"jsonrpc\":\"2.0\",\"method\":\"calc.add\",\"params\":5,\"id\":1}",
 			"{\"jsonrpc\":\"2.0\",\"method\":\"calc.add\",\"params\":[1,2],\"id\":{}}" })
 	void invalidRequestObjects(String body) {
 		error(http.post(body), RpcErrorCodes.INVALID_REQUEST);

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every example of section 7 of the JSON-RPC 2.0 specification, with the method names
- * prefixed by the service name ({@code subtract} is {@code spec.subtract}), sent over real HTTP.
- * Error messages and {@code data} are ours; codes, ids and results are the specification's.
+ * prefixed by the service name ({@code subtract} is {@code spec.subtract}), sent over
+ * real HTTP. Error messages and {@code data} are ours; codes, ids and results are the
+ * specification's.
  */
 class JsonRpcSpecificationExamplesTests {
 
@@ -48,9 +49,11 @@ class JsonRpcSpecificationExamplesTests {
 
 	@Test
 	void positionalParameters() {
-		assertResponse(http.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.subtract\", \"params\": [42, 23], \"id\": 1}"),
+		assertResponse(
+				http.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.subtract\", \"params\": [42, 23], \"id\": 1}"),
 				"{\"jsonrpc\": \"2.0\", \"result\": 19, \"id\": 1}");
-		assertResponse(http.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.subtract\", \"params\": [23, 42], \"id\": 2}"),
+		assertResponse(
+				http.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.subtract\", \"params\": [23, 42], \"id\": 2}"),
 				"{\"jsonrpc\": \"2.0\", \"result\": -19, \"id\": 2}");
 	}
 
@@ -160,15 +163,17 @@ class JsonRpcSpecificationExamplesTests {
 	@Test
 	void idsOfEveryAllowedTypeAreEchoed() {
 		for (String id : List.of("7", "-7", "1.5", "12345678901234567890", "\"abc\"", "\"\"", "null")) {
-			Answer answer = http.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.sum\", \"params\": [1,1,1], \"id\": " + id + "}");
+			Answer answer = http
+				.post("{\"jsonrpc\": \"2.0\", \"method\": \"spec.sum\", \"params\": [1,1,1], \"id\": " + id + "}");
 			assertThat(answer.json().get("id")).as(id).isEqualTo(RawHttp.json(id));
 			assertThat(answer.json().get("result").asInt()).isEqualTo(3);
 		}
 	}
 
 	/**
-	 * Compare an answer with the expected one: every member, except the {@code message} and
-	 * {@code data} of errors beyond the specification's messages; batch order does not matter.
+	 * Compare an answer with the expected one: every member, except the {@code message}
+	 * and {@code data} of errors beyond the specification's messages; batch order does
+	 * not matter.
 	 */
 	private static void assertResponse(Answer answer, String expected) {
 		assertThat(answer.status()).as(answer.body()).isEqualTo(200);

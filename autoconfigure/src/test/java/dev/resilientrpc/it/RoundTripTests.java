@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Client proxies calling a server over real HTTP on loopback, each in its own Spring context.
+ * Client proxies calling a server over real HTTP on loopback, each in its own Spring
+ * context.
  */
 class RoundTripTests {
 

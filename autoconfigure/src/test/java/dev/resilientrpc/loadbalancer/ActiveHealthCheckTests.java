@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.it.TestPorts;
 
 import static dev.resilientrpc.loadbalancer.LoadBalancerFixtures.SERVICE;
@@ -63,8 +63,7 @@ class ActiveHealthCheckTests {
 	@Test
 	void instanceThatFailsTheCheckIsPassedOverUntilItPassesAgain() {
 		assertThat(this.healthCheck.check()).isEqualTo(1);
-		assertThat(states()).containsExactly(InstanceStatus.State.AVAILABLE,
-				InstanceStatus.State.HEALTH_CHECK_FAILED);
+		assertThat(states()).containsExactly(InstanceStatus.State.AVAILABLE, InstanceStatus.State.HEALTH_CHECK_FAILED);
 		for (int i = 0; i < 200; i++) {
 			try (ConsistentHashLoadBalancer.Lease lease = this.balancer.lease(SERVICE, "key-" + i)) {
 				assertThat(lease.instance()).isEqualTo(this.healthy);

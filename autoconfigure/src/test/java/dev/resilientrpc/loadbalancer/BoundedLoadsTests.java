@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
 import dev.resilientrpc.loadbalancer.LoadBalancerFixtures.ReferenceRing;
 
@@ -37,8 +37,7 @@ class BoundedLoadsTests {
 
 	private final ReferenceRing reference = new ReferenceRing(this.members, 160, Map.of());
 
-	private final ConsistentHashLoadBalancer balancer = ConsistentHashLoadBalancer
-		.builder((service) -> this.members)
+	private final ConsistentHashLoadBalancer balancer = ConsistentHashLoadBalancer.builder((service) -> this.members)
 		.loadFactor(C)
 		.build();
 
@@ -138,7 +137,8 @@ class BoundedLoadsTests {
 		finally {
 			executor.shutdownNow();
 		}
-		// a call is counted by the balancer before the transport sees it and after the transport
+		// a call is counted by the balancer before the transport sees it and after the
+		// transport
 		// is done with it, and never more than `threads` calls are in flight at once
 		int bound = (int) Math.ceil(C * threads / this.members.size());
 		assertThat(peaks.values()).allSatisfy((peak) -> assertThat(peak.get()).isLessThanOrEqualTo(bound));

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
 
 import static dev.resilientrpc.loadbalancer.LoadBalancerFixtures.SERVICE;

@@ -23,7 +23,8 @@ import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcConnectException;
 import dev.resilientrpc.client.RpcTransport;
 import dev.resilientrpc.client.RpcTransportException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
 import dev.resilientrpc.loadbalancer.LoadBalancerFixtures.MutableClock;
 import dev.resilientrpc.loadbalancer.LoadBalancerFixtures.ReferenceRing;
@@ -40,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Tests for {@link ConsistentHashLoadBalancer}: routing, failover, retries and membership.
+ * Tests for {@link ConsistentHashLoadBalancer}: routing, failover, retries and
+ * membership.
  */
 class ConsistentHashLoadBalancerTests {
 
@@ -118,7 +120,8 @@ class ConsistentHashLoadBalancerTests {
 		int failovers = 0;
 		for (int i = 0; i < 5_000; i++) {
 			List<ServiceInstance> walk = this.reference.walk(key(i));
-			ServiceInstance expected = walk.stream().filter((instance) -> !this.unavailable.contains(instance))
+			ServiceInstance expected = walk.stream()
+				.filter((instance) -> !this.unavailable.contains(instance))
 				.findFirst()
 				.orElseThrow();
 			assertThat(attemptsOf(client, key(i))).as("attempts of %s", key(i)).containsExactly(expected);
@@ -295,8 +298,7 @@ class ConsistentHashLoadBalancerTests {
 	@Test
 	void serviceWithoutInstancesFailsFast() {
 		this.balancer = balancer(List.of());
-		assertThatExceptionOfType(NoAvailableInstanceException.class)
-			.isThrownBy(() -> client().execute(call(key(1))))
+		assertThatExceptionOfType(NoAvailableInstanceException.class).isThrownBy(() -> client().execute(call(key(1))))
 			.withMessageContaining("'kv'");
 		assertThat(this.targets).isEmpty();
 	}

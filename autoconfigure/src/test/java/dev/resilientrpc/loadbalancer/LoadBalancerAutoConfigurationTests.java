@@ -16,9 +16,9 @@ import dev.resilientrpc.client.FirstHealthyInstanceSelector;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.loadbalancer.discovery.DiscoveryServiceInstances;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,9 +54,9 @@ class LoadBalancerAutoConfigurationTests {
 		.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081,http://127.0.0.1:8082");
 
 	private final ApplicationContextRunner discoveryRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class, SimpleDiscoveryClientAutoConfiguration.class,
-				CompositeDiscoveryClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
-				RpcClientAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+				SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class,
+				LoadBalancerAutoConfiguration.class, RpcClientAutoConfiguration.class))
 		.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081",
 				"resilient-rpc.client.services.orders.path=/api/rpc",
 				"spring.cloud.discovery.client.simple.instances.orders[0].uri=http://10.0.0.5:8080",
@@ -119,8 +119,9 @@ class LoadBalancerAutoConfigurationTests {
 
 	@Test
 	void availabilityBeansVetoInstances() {
-		this.runner.withBean("noFirst", InstanceAvailability.class,
-				() -> (instance) -> !instance.endpoint().getAuthority().equals("127.0.0.1:8081"))
+		this.runner
+			.withBean("noFirst", InstanceAvailability.class,
+					() -> (instance) -> !instance.endpoint().getAuthority().equals("127.0.0.1:8081"))
 			.run((context) -> {
 				ConsistentHashLoadBalancer balancer = context.getBean(ConsistentHashLoadBalancer.class);
 				assertThat(balancer.status("kv").instances()).extracting(InstanceStatus::state)
@@ -236,7 +237,8 @@ class LoadBalancerAutoConfigurationTests {
 	}
 
 	/**
-	 * Set a property whose name holds characters that {@code withPropertyValues} would split at.
+	 * Set a property whose name holds characters that {@code withPropertyValues} would
+	 * split at.
 	 */
 	private static ApplicationContextInitializer<ConfigurableApplicationContext> property(String name, String value) {
 		return (context) -> context.getEnvironment()

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.HashRing;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.it.TestPorts;
 import dev.resilientrpc.loadbalancer.cluster.client.NodeClientApplication;
 import dev.resilientrpc.loadbalancer.cluster.client.NodeClientApplication.NodeClient;
@@ -20,8 +21,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real cluster of three nodes on loopback behind the load balancer: when one node stops,
- * exactly its keys go to their successors on the ring, and they come back when it returns.
+ * A real cluster of three nodes on loopback behind the load balancer: when one node
+ * stops, exactly its keys go to their successors on the ring, and they come back when it
+ * returns.
  */
 class LoadBalancerClusterTests {
 
@@ -40,11 +42,14 @@ class LoadBalancerClusterTests {
 			ports[i] = TestPorts.portOf(nodes[i]);
 		}
 		client = new SpringApplicationBuilder(NodeClientApplication.class).web(WebApplicationType.NONE)
-			.properties("resilient-rpc.client.services.node.instances=http://127.0.0.1:" + ports[0]
-					+ ",http://127.0.0.1:" + ports[1] + ",http://127.0.0.1:" + ports[2],
-					// no cool-down: every call tries the owner first, so its keys return as soon as it does
+			.properties(
+					"resilient-rpc.client.services.node.instances=http://127.0.0.1:" + ports[0] + ",http://127.0.0.1:"
+							+ ports[1] + ",http://127.0.0.1:" + ports[2],
+					// no cool-down: every call tries the owner first, so its keys return
+					// as soon as it does
 					"resilient-rpc.client.instance-cool-down=0s", "resilient-rpc.client.read-timeout=5s",
-					// nor a breaker, which would keep calls away from the node for its open-state wait
+					// nor a breaker, which would keep calls away from the node for its
+					// open-state wait
 					"resilient-rpc.circuit-breaker.enabled=false")
 			.run();
 	}

@@ -25,7 +25,7 @@ import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.RpcException;
 import dev.resilientrpc.client.RpcMethodMetadata;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -123,8 +123,8 @@ final class LoadBalancerFixtures {
 	}
 
 	/**
-	 * Retries every failed attempt up to a number of attempts, the way the retry interceptor
-	 * of issue 3 runs the rest of the chain again for the same call.
+	 * Retries every failed attempt up to a number of attempts, the way the retry
+	 * interceptor of issue 3 runs the rest of the chain again for the same call.
 	 */
 	static final class RetryAll implements ClientInterceptor {
 
@@ -157,8 +157,8 @@ final class LoadBalancerFixtures {
 	}
 
 	/**
-	 * A ring built the obvious way, with a {@code TreeMap} and the documented hash scheme,
-	 * to check the primitive-array ring against.
+	 * A ring built the obvious way, with a {@code TreeMap} and the documented hash
+	 * scheme, to check the primitive-array ring against.
 	 */
 	static final class ReferenceRing {
 

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
 
 import static dev.resilientrpc.loadbalancer.LoadBalancerFixtures.SERVICE;
@@ -51,7 +51,9 @@ class LoadBalancerMetricsTests {
 		this.unavailable.add(instance(1));
 		assertThat(gauge("resilientrpc.loadbalancer.available", instance(1))).isZero();
 		assertThat(gauge("resilientrpc.loadbalancer.available", instance(2))).isEqualTo(1.0);
-		assertThat(this.registry.get("resilientrpc.loadbalancer.failovers").tag("service", SERVICE).functionCounter()
+		assertThat(this.registry.get("resilientrpc.loadbalancer.failovers")
+			.tag("service", SERVICE)
+			.functionCounter()
 			.count()).isZero();
 	}
 
@@ -67,7 +69,9 @@ class LoadBalancerMetricsTests {
 	}
 
 	private double gauge(String name, ServiceInstance instance) {
-		return this.registry.get(name).tag("service", SERVICE).tag("instance", instance.endpoint().toString())
+		return this.registry.get(name)
+			.tag("service", SERVICE)
+			.tag("instance", instance.endpoint().toString())
 			.gauge()
 			.value();
 	}

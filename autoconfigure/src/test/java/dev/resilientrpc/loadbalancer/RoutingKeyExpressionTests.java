@@ -10,7 +10,7 @@ import dev.resilientrpc.annotation.RoutingKey;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcClientProxyFactory;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 import static dev.resilientrpc.loadbalancer.LoadBalancerFixtures.instances;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Invariants 1 and 2 under concurrency: many client threads on few ordering keys, with
  * responses broken off after the server executed the call (see {@link ResponseDropper}),
  * retries on any instance and hedged first attempts. Afterwards every idempotency key has
- * executed at most once (exactly once for calls that succeeded, never for calls rejected as
- * stale), executions of one key never overlapped and ran in strictly increasing timestamp
- * order, and every account holds exactly the entries of its executions, in that order.
+ * executed at most once (exactly once for calls that succeeded, never for calls rejected
+ * as stale), executions of one key never overlapped and ran in strictly increasing
+ * timestamp order, and every account holds exactly the entries of its executions, in that
+ * order.
  */
 abstract class AbstractOrderingInvariantsTests {
 
@@ -56,8 +57,8 @@ abstract class AbstractOrderingInvariantsTests {
 	 * @return the server
 	 */
 	static ConfigurableApplicationContext startServer(String... properties) {
-		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--resilient-rpc.client.enabled=false",
-				"--spring.main.banner-mode=off"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--server.port=0", "--resilient-rpc.client.enabled=false", "--spring.main.banner-mode=off"));
 		for (String property : properties) {
 			arguments.add("--" + property);
 		}
@@ -118,11 +119,15 @@ abstract class AbstractOrderingInvariantsTests {
 		}
 		assertThat(executionsPerKey.values()).allMatch((count) -> count == 1);
 
-		// invariant 2, and nothing lost: each account holds its executions' entries in order
+		// invariant 2, and nothing lost: each account holds its executions' entries in
+		// order
 		Map<String, List<LedgerServer.Execution>> byAccount = executions.stream()
 			.collect(Collectors.groupingBy(LedgerServer.Execution::account, LinkedHashMap::new, Collectors.toList()));
 		for (Map.Entry<String, List<LedgerServer.Execution>> account : byAccount.entrySet()) {
-			List<Long> timestamps = account.getValue().stream().map((execution) -> Long.parseLong(execution.timestamp())).toList();
+			List<Long> timestamps = account.getValue()
+				.stream()
+				.map((execution) -> Long.parseLong(execution.timestamp()))
+				.toList();
 			for (int i = 1; i < timestamps.size(); i++) {
 				assertThat(timestamps.get(i)).as("timestamp of execution %d of %s", i, account.getKey())
 					.isGreaterThan(timestamps.get(i - 1));

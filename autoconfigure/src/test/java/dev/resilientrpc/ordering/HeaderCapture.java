@@ -12,7 +12,8 @@ import dev.resilientrpc.server.ServerInterceptor;
 import dev.resilientrpc.server.ServerInterceptorChain;
 
 /**
- * The innermost interceptor of the tests: hands the call's headers to {@link LedgerServer}.
+ * The innermost interceptor of the tests: hands the call's headers to
+ * {@link LedgerServer}.
  */
 public final class HeaderCapture implements ServerInterceptor {
 

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.OnStale;
 import dev.resilientrpc.annotation.RoutingKey;
+import dev.resilientrpc.annotation.StalePolicy;
 
 /**
  * A ledger whose methods record every execution, for the ordering and idempotency tests.
@@ -22,7 +23,8 @@ public interface LedgerApi {
 	List<String> append(@RoutingKey String account, String entry);
 
 	/**
-	 * Overwrite an account's label: last writer wins, late writes are acknowledged and dropped.
+	 * Overwrite an account's label: last writer wins, late writes are acknowledged and
+	 * dropped.
 	 * @param account the account
 	 * @param label the label
 	 */

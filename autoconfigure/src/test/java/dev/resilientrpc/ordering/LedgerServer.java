@@ -17,8 +17,8 @@ import dev.resilientrpc.annotation.RpcService;
 import dev.resilientrpc.protocol.RpcHeaders;
 
 /**
- * The ledger: records each execution with the headers of its call, and checks that executions
- * of one account never overlap.
+ * The ledger: records each execution with the headers of its call, and checks that
+ * executions of one account never overlap.
  */
 @RpcService("ledger")
 public class LedgerServer implements LedgerApi {
@@ -29,14 +29,16 @@ public class LedgerServer implements LedgerApi {
 	/** Executions that overlapped another of the same account. */
 	public final AtomicInteger overlaps = new AtomicInteger();
 
-	/** Entries per account of the instances that share one database: those made by Spring. */
+	/**
+	 * Entries per account of the instances that share one database: those made by Spring.
+	 */
 	private static final Map<String, List<String>> sharedAccounts = new ConcurrentHashMap<>();
 
 	private final Map<String, List<String>> accounts;
 
 	/**
-	 * Create a ledger on the database shared by all such ledgers in this JVM, as instances of
-	 * one service share a database.
+	 * Create a ledger on the database shared by all such ledgers in this JVM, as
+	 * instances of one service share a database.
 	 */
 	public LedgerServer() {
 		this(sharedAccounts);
@@ -50,7 +52,10 @@ public class LedgerServer implements LedgerApi {
 		this.accounts = accounts;
 	}
 
-	/** Executions running per account, shared by all instances in this JVM to see overlaps across them. */
+	/**
+	 * Executions running per account, shared by all instances in this JVM to see overlaps
+	 * across them.
+	 */
 	private static final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
 
 	private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
@@ -140,7 +145,9 @@ public class LedgerServer implements LedgerApi {
 	 */
 	public long executionsOf(String idempotencyKey) {
 		synchronized (this.executions) {
-			return this.executions.stream().filter((execution) -> idempotencyKey.equals(execution.idempotencyKey())).count();
+			return this.executions.stream()
+				.filter((execution) -> idempotencyKey.equals(execution.idempotencyKey()))
+				.count();
 		}
 	}
 

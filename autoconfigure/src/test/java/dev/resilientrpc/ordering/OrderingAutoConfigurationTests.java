@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.autoconfigure.ordering.MicrometerOrderingListener;
 import dev.resilientrpc.autoconfigure.ordering.OrderingAutoConfiguration;
 import dev.resilientrpc.autoconfigure.ordering.OrderingProperties;

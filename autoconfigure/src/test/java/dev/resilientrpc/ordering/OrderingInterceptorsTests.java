@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.autoconfigure.ordering.MicrometerOrderingListener;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
@@ -64,12 +65,12 @@ class OrderingInterceptorsTests {
 
 	private JsonRpcServer server() {
 		if (this.server == null) {
-			List<ServerInterceptor> interceptors = new ArrayList<>(List.of(
-					new ClockServerInterceptor(this.clock, this.listener),
-					new IdempotencyServerInterceptor(this.store, mapper, this.options, this.listener, true),
-					new OrderingServerInterceptor(this.clock, this.store, mapper,
-							new StalePolicies(StalePolicy.REJECT, this.overrides), this.options, this.listener),
-					new HeaderCapture()));
+			List<ServerInterceptor> interceptors = new ArrayList<>(
+					List.of(new ClockServerInterceptor(this.clock, this.listener),
+							new IdempotencyServerInterceptor(this.store, mapper, this.options, this.listener, true),
+							new OrderingServerInterceptor(this.clock, this.store, mapper,
+									new StalePolicies(StalePolicy.REJECT, this.overrides), this.options, this.listener),
+							new HeaderCapture()));
 			if (this.refuser != null) {
 				interceptors.add(this.refuser);
 			}
@@ -157,8 +158,8 @@ class OrderingInterceptorsTests {
 
 	@Test
 	void rpcErrorThrownAfterInvocationIsRecordedWithItsRetryDelay() {
-		this.refuser = new Refuser(InterceptorOrderInner.AFTER, new RpcErrorException(RpcErrorCodes.OVERLOADED,
-				"Overloaded", Map.of("reason", "late"), 2000L));
+		this.refuser = new Refuser(InterceptorOrderInner.AFTER,
+				new RpcErrorException(RpcErrorCodes.OVERLOADED, "Overloaded", Map.of("reason", "late"), 2000L));
 		Map<String, String> headers = headers(RpcHeaders.IDEMPOTENCY_KEY, idem());
 		Answer first = call("describe", "[{}]", headers);
 		assertThat(first.status()).isEqualTo(503);
@@ -171,8 +172,8 @@ class OrderingInterceptorsTests {
 
 	@Test
 	void callRefusedBeforeItsMethodRanLeavesNoRecordSoItsRetryRuns() {
-		Refuser refuser = new Refuser(InterceptorOrderInner.BEFORE, new RpcErrorException(RpcErrorCodes.OVERLOADED,
-				"Overloaded", Map.of("reason", "busy"), 1000L));
+		Refuser refuser = new Refuser(InterceptorOrderInner.BEFORE,
+				new RpcErrorException(RpcErrorCodes.OVERLOADED, "Overloaded", Map.of("reason", "busy"), 1000L));
 		this.refuser = refuser;
 		Map<String, String> ordered = headers(RpcHeaders.IDEMPOTENCY_KEY, idem(), RpcHeaders.ORDERING_KEY, "acct",
 				RpcHeaders.TIMESTAMP, ts(0, 1));
@@ -205,10 +206,8 @@ class OrderingInterceptorsTests {
 	void duplicateArrivingWhileTheFirstRunsIsRefusedAsRetryable() throws Exception {
 		for (boolean ordered : new boolean[] { false, true }) {
 			String gate = "gate-" + ordered;
-			Map<String, String> headers = ordered
-					? headers(RpcHeaders.IDEMPOTENCY_KEY, idem(), RpcHeaders.ORDERING_KEY, "acct-" + gate,
-							RpcHeaders.TIMESTAMP, ts(0, 1))
-					: headers(RpcHeaders.IDEMPOTENCY_KEY, idem());
+			Map<String, String> headers = ordered ? headers(RpcHeaders.IDEMPOTENCY_KEY, idem(), RpcHeaders.ORDERING_KEY,
+					"acct-" + gate, RpcHeaders.TIMESTAMP, ts(0, 1)) : headers(RpcHeaders.IDEMPOTENCY_KEY, idem());
 			String params = "[\"acct-" + gate + "\",\"" + gate + "\"]";
 			CompletableFuture<Answer> first = CompletableFuture.supplyAsync(() -> call("block", params, headers));
 			this.ledger.awaitBlocked(gate);
@@ -240,9 +239,8 @@ class OrderingInterceptorsTests {
 	@Test
 	void staleCallIsRejectedWithTheHighWaterMark() {
 		call("append", "[\"acct\",\"new\"]", headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 5)));
-		Answer stale = call("append", "[\"acct\",\"old\"]",
-				headers(RpcHeaders.IDEMPOTENCY_KEY, idem(), RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP,
-						ts(0, 4)));
+		Answer stale = call("append", "[\"acct\",\"old\"]", headers(RpcHeaders.IDEMPOTENCY_KEY, idem(),
+				RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 4)));
 		assertThat(stale.errorCode()).isEqualTo(RpcErrorCodes.STALE);
 		assertThat(stale.json().at("/error/data/highWaterMark").asLong()).isEqualTo(Long.parseLong(ts(0, 5)));
 		assertThat(stale.json().at("/error/data/orderingKey").asString()).isEqualTo("acct");
@@ -332,8 +330,9 @@ class OrderingInterceptorsTests {
 	@Test
 	void oversizedOrBlankKeysAreInvalidRequests() {
 		String longest = "k".repeat(255);
-		assertThat(call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.ORDERING_KEY, longest,
-				RpcHeaders.IDEMPOTENCY_KEY, longest)).error()).isNull();
+		assertThat(call("append", "[\"acct\",\"a\"]",
+				headers(RpcHeaders.ORDERING_KEY, longest, RpcHeaders.IDEMPOTENCY_KEY, longest))
+			.error()).isNull();
 		Answer tooLong = call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.IDEMPOTENCY_KEY, "k".repeat(256)));
 		assertThat(tooLong.errorCode()).isEqualTo(RpcErrorCodes.INVALID_REQUEST);
 		assertThat(tooLong.json().at("/error/data/reason").asString())
@@ -365,8 +364,9 @@ class OrderingInterceptorsTests {
 	void unavailableStoreIsBypassedWhenFailingOpen() {
 		this.store = new FailingStore(this.store.getWatermarkTtl(), true, false);
 		this.options = OrderingOptions.defaults().withFailOpen(true);
-		assertThat(call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.ORDERING_KEY, "acct",
-				RpcHeaders.IDEMPOTENCY_KEY, idem())).error()).isNull();
+		assertThat(call("append", "[\"acct\",\"a\"]",
+				headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.IDEMPOTENCY_KEY, idem()))
+			.error()).isNull();
 		assertThat(call("describe", "[{}]", headers(RpcHeaders.IDEMPOTENCY_KEY, idem())).error()).isNull();
 		assertThat(this.ledger.executions).hasSize(2);
 	}
@@ -374,8 +374,8 @@ class OrderingInterceptorsTests {
 	@Test
 	void storeFailingAfterExecutionStillAnswersWithTheResult() {
 		this.store = new FailingStore(this.store, false, true);
-		Answer answer = call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.ORDERING_KEY, "acct",
-				RpcHeaders.IDEMPOTENCY_KEY, idem()));
+		Answer answer = call("append", "[\"acct\",\"a\"]",
+				headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.IDEMPOTENCY_KEY, idem()));
 		assertThat(answer.result()).hasToString("[\"a\"]");
 	}
 
@@ -529,8 +529,8 @@ class OrderingInterceptorsTests {
 		private final boolean failEnd;
 
 		FailingStore(Duration watermarkTtl, boolean failBegin, boolean failEnd) {
-			this(new InMemoryOrderingStore(java.time.Clock.systemUTC(), Duration.ofHours(1), watermarkTtl, 10), failBegin,
-					failEnd);
+			this(new InMemoryOrderingStore(java.time.Clock.systemUTC(), Duration.ofHours(1), watermarkTtl, 10),
+					failBegin, failEnd);
 		}
 
 		FailingStore(OrderingStore delegate, boolean failBegin, boolean failEnd) {

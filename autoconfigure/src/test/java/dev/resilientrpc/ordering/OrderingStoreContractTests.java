@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.resilientrpc.annotation.StalePolicy;
+
 /**
  * What every {@link OrderingStore} does; each implementation's tests extend this class.
  */
@@ -13,7 +15,8 @@ abstract class OrderingStoreContractTests {
 
 	private static final StoredOutcome RESULT = StoredOutcome.result("{\"x\":1}");
 
-	private static final StoredOutcome ERROR = StoredOutcome.error("{\"code\":-32000,\"message\":\"Application error\"}");
+	private static final StoredOutcome ERROR = StoredOutcome
+		.error("{\"code\":-32000,\"message\":\"Application error\"}");
 
 	/**
 	 * Return the store under test.

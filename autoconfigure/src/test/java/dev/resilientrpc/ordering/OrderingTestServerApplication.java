@@ -6,7 +6,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A server exporting the {@link LedgerServer ledger}, with a {@link ResponseDropper} in front.
+ * A server exporting the {@link LedgerServer ledger}, with a {@link ResponseDropper} in
+ * front.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

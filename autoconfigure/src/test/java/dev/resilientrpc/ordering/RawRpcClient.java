@@ -20,9 +20,10 @@ import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcHeaders;
 
 /**
- * A client written against the wire contract only, as a client in another language would be:
- * it stamps each logical call once, keeps its idempotency key on every attempt, retries lost
- * responses and retryable errors on any instance, and sometimes hedges the first attempt.
+ * A client written against the wire contract only, as a client in another language would
+ * be: it stamps each logical call once, keeps its idempotency key on every attempt,
+ * retries lost responses and retryable errors on any instance, and sometimes hedges the
+ * first attempt.
  */
 final class RawRpcClient {
 
@@ -49,8 +50,8 @@ final class RawRpcClient {
 	}
 
 	/**
-	 * Make one logical call of {@code ledger.append}, retrying until it has an answer that is
-	 * not retryable.
+	 * Make one logical call of {@code ledger.append}, retrying until it has an answer
+	 * that is not retryable.
 	 */
 	Call append(String account, String entry) {
 		String idempotencyKey = UUID.randomUUID().toString();

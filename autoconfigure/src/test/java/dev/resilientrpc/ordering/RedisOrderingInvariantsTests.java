@@ -21,9 +21,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The invariants on two server instances sharing a private Redis: retries and hedges land on
- * either instance, which is what a failover does to a key. Also: an instance that takes over a
- * key sees the first one's high-water mark and records.
+ * The invariants on two server instances sharing a private Redis: retries and hedges land
+ * on either instance, which is what a failover does to a key. Also: an instance that
+ * takes over a key sees the first one's high-water mark and records.
  */
 class RedisOrderingInvariantsTests extends AbstractOrderingInvariantsTests {
 
@@ -60,8 +60,8 @@ class RedisOrderingInvariantsTests extends AbstractOrderingInvariantsTests {
 
 	@Test
 	void instanceTakingOverAKeyReplaysTheFirstInstancesOutcomeAndKnowsItsHighWaterMark() {
-		RawRpcClient client = new RawRpcClient(List.of(), new HybridLogicalClock(Clock.systemUTC(),
-				Duration.ofMillis(500)), 0);
+		RawRpcClient client = new RawRpcClient(List.of(),
+				new HybridLogicalClock(Clock.systemUTC(), Duration.ofMillis(500)), 0);
 		String account = "failover-" + UUID.randomUUID();
 		HybridLogicalClock clock = new HybridLogicalClock(Clock.systemUTC(), Duration.ofMillis(500));
 		long older = clock.now();
@@ -94,8 +94,8 @@ class RedisOrderingInvariantsTests extends AbstractOrderingInvariantsTests {
 
 	@Test
 	void callInFlightOnOneInstanceIsADuplicateOnTheOther() throws Exception {
-		RawRpcClient client = new RawRpcClient(List.of(), new HybridLogicalClock(Clock.systemUTC(),
-				Duration.ofMillis(500)), 0);
+		RawRpcClient client = new RawRpcClient(List.of(),
+				new HybridLogicalClock(Clock.systemUTC(), Duration.ofMillis(500)), 0);
 		String account = "in-flight-" + UUID.randomUUID();
 		String gate = "gate-" + UUID.randomUUID();
 		Map<String, String> call = Map.of(RpcHeaders.IDEMPOTENCY_KEY, UUID.randomUUID().toString(),

@@ -51,7 +51,8 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 	}
 
 	static LettuceConnectionFactory connectionFactory(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port),
 				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
 		factory.afterPropertiesSet();
 		factory.start();
@@ -93,7 +94,8 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 		assertThat(template.getExpire("test:{" + key + "}:hw")).isBetween(Duration.ofHours(11).toSeconds(),
 				Duration.ofHours(12).toSeconds());
 		assertThat(template.getExpire("test:{" + key + "}:lock")).isBetween(20L, 30L);
-		assertThat(template.getExpire(record)).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
+		assertThat(template.getExpire(record)).isBetween(Duration.ofHours(23).toSeconds(),
+				Duration.ofHours(24).toSeconds());
 		store.end(ticket, true, StoredOutcome.result("[1,2]"));
 		assertThat(template.hasKey("test:{" + key + "}:lock")).isFalse();
 		assertThat(template.<String, String>opsForHash().entries(record)).containsOnly(Map.entry("fp", "fp"),

@@ -29,10 +29,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis stops while ordered traffic runs, with responses broken off after execution, and comes
- * back with its data (append-only file). While it is down ordered and deduplicated calls are
- * shed with -32002 (or run without it on an instance that fails open) and calls without keys
- * go on; afterwards no call has executed twice and each key ran in timestamp order.
+ * Redis stops while ordered traffic runs, with responses broken off after execution, and
+ * comes back with its data (append-only file). While it is down ordered and deduplicated
+ * calls are shed with -32002 (or run without it on an instance that fails open) and calls
+ * without keys go on; afterwards no call has executed twice and each key ran in timestamp
+ * order.
  */
 class RedisOutageTests {
 
@@ -88,7 +89,8 @@ class RedisOutageTests {
 			redis.server().stop();
 			int shedBefore = countShed(client, endpoint, prefix);
 			RawRpcClient.Answer unordered = client.send(endpoint,
-					"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.size\",\"params\":[\"" + prefix + "0\"],\"id\":1}", Map.of());
+					"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.size\",\"params\":[\"" + prefix + "0\"],\"id\":1}",
+					Map.of());
 			RawRpcClient.Answer failingOpen = client.send(AbstractOrderingInvariantsTests.endpoint(failOpenServer),
 					"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"open-" + prefix
 							+ "\",\"x\"],\"id\":1}",
@@ -101,8 +103,8 @@ class RedisOutageTests {
 				calls.addAll(future.get(120, TimeUnit.SECONDS));
 			}
 			server.getBean(ResponseDropper.class).dropWhen((request) -> false);
-			System.out.printf("%d calls: %d succeeded, %d stale, %d responses lost, %d retryable errors%n", calls.size(),
-					calls.stream().filter(RawRpcClient.Call::succeeded).count(),
+			System.out.printf("%d calls: %d succeeded, %d stale, %d responses lost, %d retryable errors%n",
+					calls.size(), calls.stream().filter(RawRpcClient.Call::succeeded).count(),
 					calls.stream().filter((call) -> call.errorCode() == RpcErrorCodes.STALE).count(),
 					calls.stream().mapToInt(RawRpcClient.Call::lostResponses).sum(),
 					calls.stream().mapToInt(RawRpcClient.Call::retryableErrors).sum());
@@ -115,7 +117,8 @@ class RedisOutageTests {
 			List<LedgerServer.Execution> executions;
 			synchronized (ledger.executions) {
 				executions = ledger.executions.stream()
-					.filter((execution) -> execution.account().startsWith(prefix) && execution.method().equals("append"))
+					.filter((execution) -> execution.account().startsWith(prefix)
+							&& execution.method().equals("append"))
 					.toList();
 			}
 			Map<String, Long> perKey = executions.stream()
@@ -140,7 +143,8 @@ class RedisOutageTests {
 			});
 			assertThat(ledger.overlaps).hasValue(0);
 			assertThat(calls.stream().filter((call) -> call.errorCode() == RawRpcClient.GAVE_UP))
-				.as("calls never answered").isEmpty();
+				.as("calls never answered")
+				.isEmpty();
 		}
 		finally {
 			running.set(false);
@@ -149,14 +153,15 @@ class RedisOutageTests {
 	}
 
 	/**
-	 * Make ordered calls until one is shed, proving that ordered calls are refused while Redis
-	 * is down.
+	 * Make ordered calls until one is shed, proving that ordered calls are refused while
+	 * Redis is down.
 	 */
 	private static int countShed(RawRpcClient client, URI endpoint, String prefix) {
 		int shed = 0;
 		for (int i = 0; i < 20 && shed == 0; i++) {
 			RawRpcClient.Answer answer = client.send(endpoint,
-					"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"" + prefix + "probe\",\"p\"],\"id\":1}",
+					"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"" + prefix
+							+ "probe\",\"p\"],\"id\":1}",
 					Map.of(RpcHeaders.ORDERING_KEY, prefix + "probe"));
 			if (answer.code() != null && answer.code() == RpcErrorCodes.OVERLOADED) {
 				shed++;
@@ -171,7 +176,9 @@ class RedisOutageTests {
 		while (true) {
 			long executed;
 			synchronized (ledger.executions) {
-				executed = ledger.executions.stream().filter((execution) -> execution.account().startsWith(prefix)).count();
+				executed = ledger.executions.stream()
+					.filter((execution) -> execution.account().startsWith(prefix))
+					.count();
 			}
 			if (executed >= count) {
 				return;

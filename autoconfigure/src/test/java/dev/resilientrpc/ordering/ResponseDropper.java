@@ -23,10 +23,10 @@ import dev.resilientrpc.protocol.RpcHeaders;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * A servlet filter that lets the server process a request completely (execute it, record its
- * outcome) and then breaks the connection halfway through the response: the client gets the
- * status line, a {@code Content-Length} and half the body, then the connection closes. This is
- * the fault that makes naive retries execute a call twice.
+ * A servlet filter that lets the server process a request completely (execute it, record
+ * its outcome) and then breaks the connection halfway through the response: the client
+ * gets the status line, a {@code Content-Length} and half the body, then the connection
+ * closes. This is the fault that makes naive retries execute a call twice.
  */
 public final class ResponseDropper implements Filter {
 

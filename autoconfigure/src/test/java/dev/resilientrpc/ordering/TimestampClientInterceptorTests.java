@@ -43,7 +43,8 @@ class TimestampClientInterceptorTests {
 		server = AbstractOrderingInvariantsTests.startServer();
 		client = new SpringApplicationBuilder(OrderingTestClientApplication.class).web(WebApplicationType.NONE)
 			.properties("resilient-rpc.client.services.ledger.instances=http://127.0.0.1:" + TestPorts.portOf(server),
-					// the server deduplicates by Idempotency-Key: a lost response may be retried
+					// the server deduplicates by Idempotency-Key: a lost response may be
+					// retried
 					"resilient-rpc.client.services.ledger.idempotent=true")
 			.run();
 	}
@@ -57,9 +58,14 @@ class TimestampClientInterceptorTests {
 	@Test
 	void timestampInterceptorRunsOutsideTheRetry() {
 		List<ClientInterceptor> interceptors = client.getBean(RpcClient.class).getInterceptors();
-		List<Class<?>> order = List.of(TimestampClientInterceptor.class, RetryInterceptor.class, InstanceSelector.class);
+		List<Class<?>> order = List.of(TimestampClientInterceptor.class, RetryInterceptor.class,
+				InstanceSelector.class);
 		List<Integer> positions = order.stream()
-			.map((type) -> interceptors.stream().filter(type::isInstance).findFirst().map(interceptors::indexOf).orElse(-1))
+			.map((type) -> interceptors.stream()
+				.filter(type::isInstance)
+				.findFirst()
+				.map(interceptors::indexOf)
+				.orElse(-1))
 			.toList();
 		assertThat(positions).doesNotContain(-1).isSorted();
 	}
@@ -111,7 +117,8 @@ class TimestampClientInterceptorTests {
 		RawRpcClient raw = new RawRpcClient(List.of(), server.getBean(HybridLogicalClock.class), 0);
 		long future = server.getBean(HybridLogicalClock.class).now() + (200L << 16);
 		raw.send(AbstractOrderingInvariantsTests.endpoint(server),
-				"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"" + account + "\",\"ahead\"],\"id\":1}",
+				"{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"" + account
+						+ "\",\"ahead\"],\"id\":1}",
 				Map.of(RpcHeaders.ORDERING_KEY, account, RpcHeaders.TIMESTAMP, Long.toString(future)));
 		AttemptRecorder retry = client.getBean(AttemptRecorder.class);
 		int before = retry.timestampsSeen.size();

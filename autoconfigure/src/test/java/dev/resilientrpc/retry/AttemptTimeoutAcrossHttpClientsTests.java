@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Attempt timeouts and deadlines cut slow attempts short with each HTTP client Spring Boot can
- * pick: the JDK client answers the attempt timer's interrupt, Apache HttpClient 5 gets a
- * response timeout per request.
+ * Attempt timeouts and deadlines cut slow attempts short with each HTTP client Spring
+ * Boot can pick: the JDK client answers the attempt timer's interrupt, Apache HttpClient
+ * 5 gets a response timeout per request.
  */
 class AttemptTimeoutAcrossHttpClientsTests {
 

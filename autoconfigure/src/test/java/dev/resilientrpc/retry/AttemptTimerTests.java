@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AttemptTimer} interrupts an attempt that outlives its time and never leaves a stray
- * interrupt behind.
+ * {@link AttemptTimer} interrupts an attempt that outlives its time and never leaves a
+ * stray interrupt behind.
  */
 class AttemptTimerTests {
 

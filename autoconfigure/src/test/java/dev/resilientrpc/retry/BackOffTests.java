@@ -27,15 +27,24 @@ class BackOffTests {
 
 	@Test
 	void fixedWaitsTheDelayMaxAttemptsMinusOneTimesCappedByMaxDelay() {
-		RpcRetryPolicy policy = RpcRetryPolicy.builder("p").backoff(BackoffKind.FIXED).maxAttempts(4)
-			.delay(Duration.ofMillis(300)).maxDelay(Duration.ofMillis(250)).build();
+		RpcRetryPolicy policy = RpcRetryPolicy.builder("p")
+			.backoff(BackoffKind.FIXED)
+			.maxAttempts(4)
+			.delay(Duration.ofMillis(300))
+			.maxDelay(Duration.ofMillis(250))
+			.build();
 		assertThat(waits(policy.getBackOff().start())).containsExactly(250L, 250L, 250L);
 	}
 
 	@Test
 	void exponentialMultipliesUpToMaxDelay() {
-		RpcRetryPolicy policy = RpcRetryPolicy.builder("p").maxAttempts(7).initialDelay(Duration.ofMillis(10))
-			.multiplier(3).jitter(0).maxDelay(Duration.ofMillis(500)).build();
+		RpcRetryPolicy policy = RpcRetryPolicy.builder("p")
+			.maxAttempts(7)
+			.initialDelay(Duration.ofMillis(10))
+			.multiplier(3)
+			.jitter(0)
+			.maxDelay(Duration.ofMillis(500))
+			.build();
 		assertThat(waits(policy.getBackOff().start())).containsExactly(10L, 30L, 90L, 270L, 500L, 500L);
 	}
 
@@ -69,11 +78,11 @@ class BackOffTests {
 			.withMessage("multiplier must be greater than or equal to 1.");
 		assertThatIllegalArgumentException().isThrownBy(() -> RpcRetryPolicy.builder("p").jitter(1.5).build())
 			.withMessage("jitter must be between 0 and 1.");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RpcRetryPolicy.builder("p").backoff(BackoffKind.RANDOM).minDelay(Duration.ofSeconds(3))
-				.build())
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> RpcRetryPolicy.builder("p").backoff(BackoffKind.RANDOM).minDelay(Duration.ofSeconds(3)).build())
 			.withMessage("minDelay must not be greater than maxDelay.");
-		assertThatIllegalArgumentException().isThrownBy(() -> RpcRetryPolicy.builder("p").timeout(Duration.ZERO).build())
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RpcRetryPolicy.builder("p").timeout(Duration.ZERO).build())
 			.withMessage("timeout must be positive.");
 	}
 

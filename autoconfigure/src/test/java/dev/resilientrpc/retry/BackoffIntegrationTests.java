@@ -66,7 +66,8 @@ class BackoffIntegrationTests {
 			assertThat(sleeps).hasSize(4);
 			long delay = 100;
 			for (long sleep : sleeps) {
-				// Spring's ExponentialBackOff: delay +/- jitter x delay, never below the initial delay
+				// Spring's ExponentialBackOff: delay +/- jitter x delay, never below the
+				// initial delay
 				assertThat(sleep).isBetween(Math.max(100, delay / 2), delay + delay / 2);
 				delay *= 2;
 			}

@@ -8,16 +8,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.resilientrpc.client.InstanceAvailability;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.retry.client.RetryClientApplication.ClusterClient;
 import dev.resilientrpc.retry.server.FaultServerApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One breaker per instance: service {@code cluster} has three instances, the first of which
- * answers every request with HTTP 502; its breaker opens after two calls with one failure.
+ * One breaker per instance: service {@code cluster} has three instances, the first of
+ * which answers every request with HTTP 502; its breaker opens after two calls with one
+ * failure.
  */
 class CircuitBreakerIntegrationTests {
 
@@ -53,10 +54,13 @@ class CircuitBreakerIntegrationTests {
 			assertThat(arrival.host()).isEqualTo("127.0.0.1");
 		});
 		MeterRegistry meters = this.fixture.client(MeterRegistry.class);
-		assertThat(meters.counter("rpc.client.circuitbreaker.transitions", "service", "cluster", "name",
-				breaker.getName(), "from", "CLOSED", "to", "OPEN").count()).isEqualTo(1);
-		assertThat(meters.counter("rpc.client.retries", "service", "cluster", "method", "cluster.read", "reason",
-				"transport").count()).isEqualTo(2);
+		assertThat(meters
+			.counter("rpc.client.circuitbreaker.transitions", "service", "cluster", "name", breaker.getName(), "from",
+					"CLOSED", "to", "OPEN")
+			.count()).isEqualTo(1);
+		assertThat(meters
+			.counter("rpc.client.retries", "service", "cluster", "method", "cluster.read", "reason", "transport")
+			.count()).isEqualTo(2);
 	}
 
 }

@@ -12,7 +12,7 @@ import dev.resilientrpc.client.RpcApplicationException;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcConnectException;
 import dev.resilientrpc.client.RpcRemoteException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.retry.TestCalls.FakeTime;
 import dev.resilientrpc.retry.TestCalls.ScriptedTransport;
@@ -46,13 +46,14 @@ class CircuitBreakerInterceptorTests {
 	@Test
 	void answeredErrorsCountAsSuccessAndTransportFailuresAndOverloadAsFailure() {
 		client(new ScriptedTransport("ok")).execute(TestCalls.call("call"));
-		assertThatExceptionOfType(RpcApplicationException.class).isThrownBy(() -> client(
-				new ScriptedTransport(new RpcApplicationException("svc.call", "boom", null))).execute(TestCalls.call("call")));
-		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client(new ScriptedTransport(
-				new RpcRemoteException("svc.call", RpcErrorCodes.STALE, "stale", null, null)))
+		assertThatExceptionOfType(RpcApplicationException.class)
+			.isThrownBy(() -> client(new ScriptedTransport(new RpcApplicationException("svc.call", "boom", null)))
+				.execute(TestCalls.call("call")));
+		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client(
+				new ScriptedTransport(new RpcRemoteException("svc.call", RpcErrorCodes.STALE, "stale", null, null)))
 			.execute(TestCalls.call("call")));
-		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client(new ScriptedTransport(
-				new RpcRemoteException("svc.call", RpcErrorCodes.OVERLOADED, "busy", null, null)))
+		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client(
+				new ScriptedTransport(new RpcRemoteException("svc.call", RpcErrorCodes.OVERLOADED, "busy", null, null)))
 			.execute(TestCalls.call("call")));
 		assertThatExceptionOfType(RpcConnectException.class).isThrownBy(() -> client(
 				new ScriptedTransport(new RpcConnectException(TestCalls.INSTANCE.endpoint(), new ConnectException())))
@@ -69,19 +70,20 @@ class CircuitBreakerInterceptorTests {
 		assertThat(availability.isAvailable(TestCalls.INSTANCE)).isTrue();
 		breaker.transitionToOpenState();
 		ScriptedTransport transport = new ScriptedTransport("ok");
-		assertThatExceptionOfType(CircuitOpenException.class).isThrownBy(() -> client(transport)
-			.execute(TestCalls.call("call"))).satisfies((ex) -> assertThat(ex.isRetryable()).isTrue());
+		assertThatExceptionOfType(CircuitOpenException.class)
+			.isThrownBy(() -> client(transport).execute(TestCalls.call("call")))
+			.satisfies((ex) -> assertThat(ex.isRetryable()).isTrue());
 		assertThat(transport.attempts).isEmpty();
 		assertThat(availability.isAvailable(TestCalls.INSTANCE)).isFalse();
 		assertThat(availability.isAvailable(new ServiceInstance("svc", URI.create("http://127.0.0.2:1/rpc"))))
-			.as("no breaker yet: available").isTrue();
+			.as("no breaker yet: available")
+			.isTrue();
 	}
 
 	@Test
 	void anOpenBreakerWhoseWaitHasPassedIsAvailableForTrialCalls() {
-		this.registry.addConfiguration("svc", CircuitBreakerConfig.custom()
-			.waitDurationInOpenState(java.time.Duration.ofMillis(1))
-			.build());
+		this.registry.addConfiguration("svc",
+				CircuitBreakerConfig.custom().waitDurationInOpenState(java.time.Duration.ofMillis(1)).build());
 		CircuitBreaker breaker = this.breakers.forInstance(TestCalls.INSTANCE);
 		breaker.transitionToOpenState();
 		try {

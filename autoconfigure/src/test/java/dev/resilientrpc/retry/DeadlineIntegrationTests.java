@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Deadlines: the client never waits past a call's total deadline, the remaining time travels
- * in {@code Rpc-Timeout}, the server refuses expired work and passes the rest of a deadline on
- * to the calls it makes. The deadline policy: fixed 100ms waits, 10 attempts, 350ms in total.
+ * Deadlines: the client never waits past a call's total deadline, the remaining time
+ * travels in {@code Rpc-Timeout}, the server refuses expired work and passes the rest of
+ * a deadline on to the calls it makes. The deadline policy: fixed 100ms waits, 10
+ * attempts, 350ms in total.
  */
 class DeadlineIntegrationTests {
 
@@ -48,9 +49,11 @@ class DeadlineIntegrationTests {
 		long start = this.time.nanoTime();
 		assertThatExceptionOfType(DeadlineExceededException.class)
 			.isThrownBy(() -> this.fixture.client(DeadlineClient.class).read(id))
-			.satisfies((ex) -> assertThat(ex.getCause()).isInstanceOf(dev.resilientrpc.client.RpcRemoteException.class));
+			.satisfies(
+					(ex) -> assertThat(ex.getCause()).isInstanceOf(dev.resilientrpc.client.RpcRemoteException.class));
 		long deadline = start + Duration.ofMillis(350).toNanos();
-		assertThat(this.time.wakeUps()).as("every wait ends before the deadline").allMatch((wakeUp) -> wakeUp < deadline);
+		assertThat(this.time.wakeUps()).as("every wait ends before the deadline")
+			.allMatch((wakeUp) -> wakeUp < deadline);
 		assertThat(this.time.sleeps()).allMatch((sleep) -> sleep == 100);
 		List<Faults.Arrival> arrivals = Faults.arrivals(id);
 		assertThat(arrivals).hasSizeBetween(1, 4).hasSize(this.time.sleeps().size() + 1);

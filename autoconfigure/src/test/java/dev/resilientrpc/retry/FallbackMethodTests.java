@@ -77,8 +77,7 @@ class FallbackMethodTests {
 		RpcConnectException connect = new RpcConnectException(TestCalls.INSTANCE.endpoint(),
 				new java.net.ConnectException());
 		assertThat(fallback.invoke(proxy, new Object[] { "k" }, connect)).isEqualTo("connect k");
-		assertThat(fallback.invoke(proxy, new Object[] { "k" }, new RpcException("x", null, false)))
-			.isEqualTo("rpc k");
+		assertThat(fallback.invoke(proxy, new Object[] { "k" }, new RpcException("x", null, false))).isEqualTo("rpc k");
 	}
 
 	@Test
@@ -94,8 +93,7 @@ class FallbackMethodTests {
 	void aBeanMethodIsCalledOnTheBean() throws Throwable {
 		FallbackMethod fallback = FallbackMethod.resolve(Client.class, Client.class.getMethod("count", String.class),
 				"holder::recover", beanTypes::get, (name) -> new Holder());
-		assertThat(fallback.invoke(null, new @Nullable Object[] { "four" }, new IllegalStateException()))
-			.isEqualTo(4);
+		assertThat(fallback.invoke(null, new @Nullable Object[] { "four" }, new IllegalStateException())).isEqualTo(4);
 	}
 
 	@Test

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.protocol.RpcErrorException;
 
 /**
- * Scripts of the fault-injecting server, by id, and a journal of what arrived. The n-th call
- * with an id runs the n-th step; past the end the last step repeats.
+ * Scripts of the fault-injecting server, by id, and a journal of what arrived. The n-th
+ * call with an id runs the n-th step; past the end the last step repeats.
  */
 public final class Faults {
 

@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.annotation.ResilientRpc;
 
 /**
- * The API of the fault-injecting server: each call to {@link #call} or {@link #read} runs the
- * next step of the {@link Faults script} of its id.
+ * The API of the fault-injecting server: each call to {@link #call} or {@link #read} runs
+ * the next step of the {@link Faults script} of its id.
  */
 public interface FaultyApi {
 
@@ -26,7 +26,8 @@ public interface FaultyApi {
 	String read(String id);
 
 	/**
-	 * Make a call to the server itself and return the value of a header that call carried.
+	 * Make a call to the server itself and return the value of a header that call
+	 * carried.
 	 * @param header the header name
 	 * @return the value or {@code null}
 	 */

@@ -56,7 +56,8 @@ class RetryBudgetTests {
 
 	@Test
 	void concurrentUpdatesLoseNoTokenAndNeverLeaveTheBounds() throws Exception {
-		// 16 threads; failures alone, fewer than the bucket holds: the count must be exact
+		// 16 threads; failures alone, fewer than the bucket holds: the count must be
+		// exact
 		RetryBudget budget = new RetryBudget(100_000, 0.001);
 		run(16, (random) -> budget.onFailure(), 5_000, () -> {
 		});

@@ -17,9 +17,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One fault-injecting server, one server that closes every connection and one client, started
- * once for all retry integration tests of a test run (contexts close with the JVM). Every
- * service of the client has its own policy; tests use ids of their own.
+ * One fault-injecting server, one server that closes every connection and one client,
+ * started once for all retry integration tests of a test run (contexts close with the
+ * JVM). Every service of the client has its own policy; tests use ids of their own.
  */
 public final class RetryFixture {
 
@@ -53,7 +53,8 @@ public final class RetryFixture {
 		return new SpringApplicationBuilder(RetryClientApplication.class).web(WebApplicationType.NONE)
 			.properties(extraProperties)
 			.properties("resilient-rpc.client.read-timeout=3s",
-					// services: "faulty" (the interfaces choose policies), and the special ones
+					// services: "faulty" (the interfaces choose policies), and the
+					// special ones
 					"resilient-rpc.client.services.faulty.instances=" + faulty,
 					"resilient-rpc.client.services.dedup.instances=" + faulty,
 					"resilient-rpc.client.services.dedup.idempotent=true",
@@ -100,7 +101,8 @@ public final class RetryFixture {
 					"resilience4j.circuitbreaker.configs.cluster.minimum-number-of-calls=2",
 					"resilience4j.circuitbreaker.configs.cluster.failure-rate-threshold=50",
 					"resilience4j.circuitbreaker.configs.cluster.wait-duration-in-open-state=1h",
-					// these servers answer many scripted failures: their breakers must stay closed
+					// these servers answer many scripted failures: their breakers must
+					// stay closed
 					"resilience4j.circuitbreaker.configs.outage.sliding-window-size=1000",
 					"resilience4j.circuitbreaker.configs.outage.minimum-number-of-calls=1000",
 					"resilience4j.circuitbreaker.configs.faulty.sliding-window-size=1000",

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The retry loop on a client chain without HTTP, timed by a clock that moves only when the
- * loop waits.
+ * The retry loop on a client chain without HTTP, timed by a clock that moves only when
+ * the loop waits.
  */
 class RetryInterceptorTests {
 
@@ -52,10 +52,11 @@ class RetryInterceptorTests {
 	void eachAttemptSendsWhatIsLeftOfTheDeadline() {
 		RpcRetryPolicy policy = TestCalls.policy().maxAttempts(3).timeout(Duration.ofMillis(1000)).build();
 		java.util.List<String> timeouts = new java.util.ArrayList<>();
-		ScriptedTransport transport = new ScriptedTransport((java.util.function.Function<dev.resilientrpc.client.ClientCall, Object>) (call) -> {
-			timeouts.add(call.getHeaders().get(RpcHeaders.TIMEOUT));
-			throw overloaded();
-		});
+		ScriptedTransport transport = new ScriptedTransport(
+				(java.util.function.Function<dev.resilientrpc.client.ClientCall, Object>) (call) -> {
+					timeouts.add(call.getHeaders().get(RpcHeaders.TIMEOUT));
+					throw overloaded();
+				});
 		RpcClient client = TestCalls.client(policy, new RetryBudget(100, 0.1), this.time, transport);
 		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> client.execute(TestCalls.call("read")));
 		assertThat(timeouts).containsExactly("1000", "900", "800");
@@ -126,7 +127,8 @@ class RetryInterceptorTests {
 		RpcTimeoutException timeout = new RpcTimeoutException(TestCalls.INSTANCE.endpoint(),
 				new java.net.http.HttpTimeoutException("slow"));
 		ScriptedTransport once = new ScriptedTransport(timeout, "done");
-		RpcClient notIdempotent = TestCalls.client(TestCalls.policy().build(), new RetryBudget(10, 0.1), this.time, once);
+		RpcClient notIdempotent = TestCalls.client(TestCalls.policy().build(), new RetryBudget(10, 0.1), this.time,
+				once);
 		assertThatExceptionOfType(RpcTimeoutException.class)
 			.isThrownBy(() -> notIdempotent.execute(TestCalls.call("call")));
 		assertThat(once.attempts).containsExactly(1);

@@ -52,8 +52,8 @@ class RetryableFailuresTests {
 		assertThat(reasonOf(new RpcTransportException("HTTP 502", ENDPOINT, null))).isEqualTo(RetryReason.TRANSPORT);
 		assertThat(reasonOf(remote(RpcErrorCodes.OVERLOADED))).isEqualTo(RetryReason.OVERLOADED);
 		assertThat(reasonOf(remote(RpcErrorCodes.DUPLICATE_IN_FLIGHT))).isEqualTo(RetryReason.DUPLICATE_IN_FLIGHT);
-		for (RetryReason reason : new RetryReason[] { RetryReason.TIMEOUT, RetryReason.TRANSPORT, RetryReason.OVERLOADED,
-				RetryReason.DUPLICATE_IN_FLIGHT }) {
+		for (RetryReason reason : new RetryReason[] { RetryReason.TIMEOUT, RetryReason.TRANSPORT,
+				RetryReason.OVERLOADED, RetryReason.DUPLICATE_IN_FLIGHT }) {
 			assertThat(reason.requiresSafeToRepeat()).as(reason.name()).isTrue();
 		}
 	}
@@ -75,10 +75,12 @@ class RetryableFailuresTests {
 	@Test
 	void applicationExceptionsAreRetriedOnlyWhenListed() {
 		JsonMapper mapper = JsonMapper.builder().build();
+		assertThat(reasonOf(
+				new RpcApplicationException("svc.m", "error", mapper.readTree("{\"exception\":\"com.example.Busy\"}"))))
+			.isEqualTo(RetryReason.APPLICATION);
 		assertThat(reasonOf(new RpcApplicationException("svc.m", "error",
-				mapper.readTree("{\"exception\":\"com.example.Busy\"}")))).isEqualTo(RetryReason.APPLICATION);
-		assertThat(reasonOf(new RpcApplicationException("svc.m", "error",
-				mapper.readTree("{\"exception\":\"java.lang.IllegalStateException\"}")))).isNull();
+				mapper.readTree("{\"exception\":\"java.lang.IllegalStateException\"}"))))
+			.isNull();
 		assertThat(reasonOf(new RpcApplicationException("svc.m", "error", null))).isNull();
 	}
 

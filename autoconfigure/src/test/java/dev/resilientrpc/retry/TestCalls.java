@@ -16,7 +16,7 @@ import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcMethodMetadata;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
  * Calls and clocks for tests that run the client chain without HTTP.
@@ -54,7 +54,9 @@ final class TestCalls {
 	}
 
 	static RpcRetryPolicy.Builder policy() {
-		return RpcRetryPolicy.builder(RpcRetryPolicy.DEFAULT).backoff(BackoffKind.FIXED).delay(java.time.Duration.ofMillis(100));
+		return RpcRetryPolicy.builder(RpcRetryPolicy.DEFAULT)
+			.backoff(BackoffKind.FIXED)
+			.delay(java.time.Duration.ofMillis(100));
 	}
 
 	/**

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A clock that runs with real time plus the waits it was asked for, which it records instead
- * of spending. Deadlines then see both the real time of attempts and every wait, while no test
- * waits for a back-off.
+ * A clock that runs with real time plus the waits it was asked for, which it records
+ * instead of spending. Deadlines then see both the real time of attempts and every wait,
+ * while no test waits for a back-off.
  */
 public final class VirtualTime implements Ticker, Sleeper {
 

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What is retried and what is not, against the fault-injecting server over loopback HTTP. The
- * default policy of these tests makes 3 attempts with a fixed 10ms wait.
+ * What is retried and what is not, against the fault-injecting server over loopback HTTP.
+ * The default policy of these tests makes 3 attempts with a fixed 10ms wait.
  */
 class WhatIsRetriedIntegrationTests {
 
@@ -155,8 +155,12 @@ class WhatIsRetriedIntegrationTests {
 	}
 
 	static double attempts(MeterRegistry meters, String service) {
-		return meters.find("rpc.client.attempts").tag("service", service).counters().stream()
-			.mapToDouble((counter) -> counter.count()).sum();
+		return meters.find("rpc.client.attempts")
+			.tag("service", service)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 }

@@ -5,10 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.benchmarks.overhead.Order;
 import dev.resilientrpc.benchmarks.overhead.client.OverheadClient;
@@ -25,14 +28,16 @@ import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 /**
- * Load driver: per-call latency (p50/p99) and throughput of (a) a plain {@link RestClient} POST
- * to a {@code @RestController} and (b) a {@code @ResilientRpc} proxy calling the JSON-RPC
- * endpoint, doing the same work, on the same server, over loopback, with the same HTTP client.
- * Rounds of (a) and (b) alternate so that both see the same machine. Path (b) runs the whole
- * default pipeline: client timestamp, deadline, bulkhead, retry with budget, ring selection,
- * circuit breaker; on the server the clock check and idempotency records (in memory).
+ * Load driver: per-call latency (p50/p99) and throughput of (a) a plain
+ * {@link RestClient} POST to a {@code @RestController} and (b) a {@code @ResilientRpc}
+ * proxy calling the JSON-RPC endpoint, doing the same work, on the same server, over
+ * loopback, with the same HTTP client. Rounds of (a) and (b) alternate so that both see
+ * the same machine. Path (b) runs the whole default pipeline: client timestamp, deadline,
+ * bulkhead, retry with budget, ring selection, circuit breaker; on the server the clock
+ * check and idempotency records (in memory).
  *
- * <p>{@code benchmarks/run.sh RpcOverhead [--threads=4] [--calls=20000] [--rounds=3]
+ * <p>
+ * {@code benchmarks/run.sh RpcOverhead [--threads=4] [--calls=20000] [--rounds=3]
  * [--clients=jdk,http-components]}
  */
 public final class RpcOverhead {
@@ -50,10 +55,11 @@ public final class RpcOverhead {
 		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(OverheadServer.class)
 			.properties("server.port=0", "resilient-rpc.client.enabled=false", "logging.level.root=warn",
 					"spring.main.banner-mode=off",
-					// one node: idempotency records in memory, not in the Redis that spring-data-redis defaults to
+					// one node: idempotency records in memory, not in the Redis that
+					// spring-data-redis defaults to
 					"resilient-rpc.ordering.store=in-memory")
 			.run()) {
-			int port = ((WebServerApplicationContext) server).getWebServer().getPort();
+			int port = Objects.requireNonNull(((WebServerApplicationContext) server).getWebServer()).getPort();
 			String base = "http://127.0.0.1:" + port;
 			List<String> table = new ArrayList<>();
 			for (String client : clients) {
@@ -112,7 +118,7 @@ public final class RpcOverhead {
 		}
 	}
 
-	private static String row(String client, String path, Result result, Result baseline) {
+	private static String row(String client, String path, Result result, @Nullable Result baseline) {
 		String ratios = (baseline != null)
 				? String.format(Locale.ROOT, "%.2f | %.2f", result.throughput() / baseline.throughput(),
 						(double) result.percentile(0.99) / baseline.percentile(0.99))

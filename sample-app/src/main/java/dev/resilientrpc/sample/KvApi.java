@@ -10,10 +10,11 @@ import dev.resilientrpc.annotation.Unordered;
  * The key-value store's API: JSON-RPC methods {@code kv.put}, {@code kv.get},
  * {@code kv.delete} and {@code kv.append}.
  *
- * <p>Writes are {@link Mutating @Mutating}: logged before they run, replayed after a crash and,
- * while a key's owner is down, logged to the owner's command log by the node serving its keys.
- * Reads are {@link Unordered @Unordered}: they still go to the key's owner, but are never
- * refused as stale when a later-stamped write of the key ran first.
+ * <p>
+ * Writes are {@link Mutating @Mutating}: logged before they run, replayed after a crash
+ * and, while a key's owner is down, logged to the owner's command log by the node serving
+ * its keys. Reads are {@link Unordered @Unordered}: they still go to the key's owner, but
+ * are never refused as stale when a later-stamped write of the key ran first.
  */
 public interface KvApi {
 
@@ -43,8 +44,8 @@ public interface KvApi {
 	boolean delete(@RoutingKey String key);
 
 	/**
-	 * Append to a value, with a comma between the old value and the suffix: a write applied
-	 * twice or lost shows in the value.
+	 * Append to a value, with a comma between the old value and the suffix: a write
+	 * applied twice or lost shows in the value.
 	 * @param key the key
 	 * @param suffix what to append
 	 * @return the new value

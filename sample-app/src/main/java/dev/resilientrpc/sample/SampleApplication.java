@@ -11,8 +11,9 @@ import dev.resilientrpc.sample.node.KvNodeApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /**
- * Entry point of the sample: {@code node} runs one kv node; {@code demo} (or no argument) runs
- * the demo: Redis, three nodes as processes, a workload, a node killed and restarted, a report.
+ * Entry point of the sample: {@code node} runs one kv node; {@code demo} (or no argument)
+ * runs the demo: Redis, three nodes as processes, a workload, a node killed and
+ * restarted, a report.
  */
 public final class SampleApplication {
 

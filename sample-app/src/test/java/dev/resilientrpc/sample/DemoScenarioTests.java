@@ -15,8 +15,8 @@ import dev.resilientrpc.sample.demo.DemoRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo's scenarios as tests: three kv nodes as real processes sharing an embedded Redis,
- * writes under load, a fault in the middle, and a check of every key afterwards.
+ * The demo's scenarios as tests: three kv nodes as real processes sharing an embedded
+ * Redis, writes under load, a fault in the middle, and a check of every key afterwards.
  */
 class DemoScenarioTests {
 

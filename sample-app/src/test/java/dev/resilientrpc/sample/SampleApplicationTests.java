@@ -32,7 +32,8 @@ class SampleApplicationTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			redisPort = socket.getLocalPort();
 		}
-		// a private Redis: the node keeps its checkpoints, logs and ordering records there
+		// a private Redis: the node keeps its checkpoints, logs and ordering records
+		// there
 		RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
 		redis.start();
 		try (ConfigurableApplicationContext node = new SpringApplicationBuilder(KvNodeApplication.class)

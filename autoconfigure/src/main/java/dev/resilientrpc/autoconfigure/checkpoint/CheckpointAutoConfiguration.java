@@ -31,11 +31,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * Auto-configuration of checkpoints and command logs: every {@link Checkpointable} bean is
- * restored before the JSON-RPC endpoint accepts calls and checkpointed on an interval, on
- * shutdown and on demand; calls to {@link dev.resilientrpc.annotation.Mutating @Mutating}
- * methods are logged. Checkpoints go to Redis when a {@link RedisConnectionFactory} bean exists,
- * else to memory (with a warning that nothing survives a restart).
+ * Auto-configuration of checkpoints and command logs: every {@link Checkpointable} bean
+ * is restored before the JSON-RPC endpoint accepts calls and checkpointed on an interval,
+ * on shutdown and on demand; calls to
+ * {@link dev.resilientrpc.annotation.Mutating @Mutating} methods are logged. Checkpoints
+ * go to Redis when a {@link RedisConnectionFactory} bean exists, else to memory (with a
+ * warning that nothing survives a restart).
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
@@ -126,7 +127,8 @@ public final class CheckpointAutoConfiguration {
 
 	}
 
-	// conditions whose classes may be missing go on the bean method, read only once the class check passed
+	// conditions whose classes may be missing go on the bean method, read only once the
+	// class check passed
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 	static class HealthConfiguration {
@@ -134,7 +136,8 @@ public final class CheckpointAutoConfiguration {
 		@Bean
 		@ConditionalOnEnabledHealthIndicator("checkpoint")
 		@ConditionalOnMissingBean(name = "checkpointHealthIndicator")
-		CheckpointHealthIndicator checkpointHealthIndicator(CheckpointManager manager, CheckpointProperties properties) {
+		CheckpointHealthIndicator checkpointHealthIndicator(CheckpointManager manager,
+				CheckpointProperties properties) {
 			return new CheckpointHealthIndicator(manager, properties.getFailureThreshold());
 		}
 

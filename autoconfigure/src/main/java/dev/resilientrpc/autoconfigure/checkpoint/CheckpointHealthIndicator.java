@@ -11,7 +11,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Reports DOWN when a checkpoint failed the configured number of times in a row, or when
- * another process took over a checkpoint (this one is fenced off and refuses mutating calls).
+ * another process took over a checkpoint (this one is fenced off and refuses mutating
+ * calls).
  */
 public final class CheckpointHealthIndicator implements HealthIndicator {
 

@@ -16,11 +16,13 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Restores every checkpoint when the context starts and writes a last one when it stops.
  *
- * <p>Its phase puts it after the Redis connection factory (phase 0) and before the web server
- * ({@code DEFAULT_PHASE - 2048}): the state is restored before the JSON-RPC endpoint can take a
- * call, readiness stays {@code REFUSING_TRAFFIC} until then (Boot reports the application ready
- * only after every lifecycle bean has started), and on shutdown the last checkpoint is written
- * after the web server has stopped taking calls and before Redis connections close.
+ * <p>
+ * Its phase puts it after the Redis connection factory (phase 0) and before the web
+ * server ({@code DEFAULT_PHASE - 2048}): the state is restored before the JSON-RPC
+ * endpoint can take a call, readiness stays {@code REFUSING_TRAFFIC} until then (Boot
+ * reports the application ready only after every lifecycle bean has started), and on
+ * shutdown the last checkpoint is written after the web server has stopped taking calls
+ * and before Redis connections close.
  */
 public final class CheckpointLifecycle implements SmartLifecycle {
 

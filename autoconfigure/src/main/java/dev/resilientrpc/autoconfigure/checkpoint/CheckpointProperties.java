@@ -18,15 +18,15 @@ import org.springframework.util.unit.DataSize;
 public class CheckpointProperties {
 
 	/**
-	 * Time between scheduled checkpoints; a state that has not changed since the last one is
-	 * not written again.
+	 * Time between scheduled checkpoints; a state that has not changed since the last one
+	 * is not written again.
 	 */
 	private Duration interval = Duration.ofSeconds(30);
 
 	/**
-	 * Checkpoints kept per name. The command log is kept from the oldest of them on, so with 2
-	 * or more a corrupt latest checkpoint is skipped in favour of the previous one without
-	 * losing calls.
+	 * Checkpoints kept per name. The command log is kept from the oldest of them on, so
+	 * with 2 or more a corrupt latest checkpoint is skipped in favour of the previous one
+	 * without losing calls.
 	 */
 	private int keep = 2;
 
@@ -41,10 +41,10 @@ public class CheckpointProperties {
 	private DataSize chunkSize = DataSize.ofMegabytes(1);
 
 	/**
-	 * When a mutating call is acknowledged relative to its command log entry: 'async' (not
-	 * waiting for Redis; the last acknowledged calls are lost if the process dies before
-	 * they are written), 'sync' (written before the method runs) or 'replicated' (also
-	 * acknowledged by replicas, Redis WAIT).
+	 * When a mutating call is acknowledged relative to its command log entry: 'async'
+	 * (not waiting for Redis; the last acknowledged calls are lost if the process dies
+	 * before they are written), 'sync' (written before the method runs) or 'replicated'
+	 * (also acknowledged by replicas, Redis WAIT).
 	 */
 	private Durability durability = Durability.SYNC;
 
@@ -60,32 +60,33 @@ public class CheckpointProperties {
 	private Duration replicationTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * How long a mutating call waits for its command log append; after that it is refused as
-	 * overloaded (-32002) without running.
+	 * How long a mutating call waits for its command log append; after that it is refused
+	 * as overloaded (-32002) without running.
 	 */
 	private Duration logTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Delay before the first retry of a failed checkpoint; it doubles with every failure, up
-	 * to the interval.
+	 * Delay before the first retry of a failed checkpoint; it doubles with every failure,
+	 * up to the interval.
 	 */
 	private Duration retryBackoff = Duration.ofSeconds(1);
 
 	/**
-	 * How long startup retries reading checkpoints while Redis is unavailable before it fails.
+	 * How long startup retries reading checkpoints while Redis is unavailable before it
+	 * fails.
 	 */
 	private Duration restoreTimeout = Duration.ofMinutes(1);
 
 	/**
-	 * Consecutive failed checkpoints after which the 'checkpoint' health indicator reports
-	 * DOWN.
+	 * Consecutive failed checkpoints after which the 'checkpoint' health indicator
+	 * reports DOWN.
 	 */
 	private int failureThreshold = 3;
 
 	/**
 	 * Most recent mutating calls per checkpoint whose idempotency keys and results are
-	 * remembered, in memory and in every checkpoint, so that a call retried across a crash is
-	 * answered instead of applied twice.
+	 * remembered, in memory and in every checkpoint, so that a call retried across a
+	 * crash is answered instead of applied twice.
 	 */
 	private int rememberedCalls = 100_000;
 
@@ -95,8 +96,8 @@ public class CheckpointProperties {
 	private String keyPrefix = "rrpc";
 
 	/**
-	 * Identity of this process's state in the store: processes with the same node id share,
-	 * and fence each other off, their checkpoints. Defaults to
+	 * Identity of this process's state in the store: processes with the same node id
+	 * share, and fence each other off, their checkpoints. Defaults to
 	 * '<spring.application.name>-<server.port>' when the port is fixed, else to the
 	 * application name ('application' when unset).
 	 */

@@ -14,8 +14,8 @@ import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcClientProxyFactory;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,8 +33,8 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Auto-configuration of JSON-RPC client proxies: every {@link ResilientRpc @ResilientRpc}
- * interface in the application's packages becomes a bean whose calls run through the client
- * interceptor chain and go out over a pooled HTTP connection.
+ * interface in the application's packages becomes a bean whose calls run through the
+ * client interceptor chain and go out over a pooled HTTP connection.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
@@ -96,9 +96,9 @@ public final class RpcClientAutoConfiguration {
 	}
 
 	/**
-	 * Apache HttpClient 5 repeats a request that got HTTP 503 or 429 by itself, POST included:
-	 * an attempt the retry layer neither counts nor checks for safety. Only the retry layer
-	 * retries.
+	 * Apache HttpClient 5 repeats a request that got HTTP 503 or 429 by itself, POST
+	 * included: an attempt the retry layer neither counts nor checks for safety. Only the
+	 * retry layer retries.
 	 */
 	private static final class HttpComponents {
 

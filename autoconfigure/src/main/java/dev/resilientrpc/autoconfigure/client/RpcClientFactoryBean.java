@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.client.RpcClientProxyFactory;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
@@ -41,8 +41,9 @@ class RpcClientFactoryBean<T> implements SmartFactoryBean<T>, BeanFactoryAware {
 		String service = RpcClientProxyFactory.serviceOf(this.type);
 		ServiceInstanceSupplier instances = this.beanFactory.getBean(ServiceInstanceSupplier.class);
 		if (instances instanceof StaticServiceInstances configured && !configured.hasInstances(service)) {
-			throw new InvalidConfigurationPropertyValueException("resilient-rpc.client.services." + service + ".instances",
-					List.of(), "service '" + service + "' called by " + this.type.getName()
+			throw new InvalidConfigurationPropertyValueException(
+					"resilient-rpc.client.services." + service + ".instances", List.of(),
+					"service '" + service + "' called by " + this.type.getName()
 							+ " needs at least one instance, such as http://localhost:8080");
 		}
 		return this.beanFactory.getBean(RpcClientProxyFactory.class).create(this.type);

@@ -9,8 +9,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -97,7 +97,8 @@ public class RpcClientProperties {
 		this.services.forEach((name, service) -> {
 			String prefix = "resilient-rpc.client.services." + name;
 			if (name.contains(".")) {
-				throw new InvalidConfigurationPropertyValueException(prefix, name, "service names must not contain '.'");
+				throw new InvalidConfigurationPropertyValueException(prefix, name,
+						"service names must not contain '.'");
 			}
 			if (!service.getPath().startsWith("/")) {
 				throw new InvalidConfigurationPropertyValueException(prefix + ".path", service.getPath(),
@@ -135,15 +136,15 @@ public class RpcClientProperties {
 
 		/**
 		 * Name of the retry policy of the service's methods (under
-		 * resilient-rpc.retry.policies), unless a @ResilientRpc(retry) names another. Empty for
-		 * the default policy.
+		 * resilient-rpc.retry.policies), unless a @ResilientRpc(retry) names another.
+		 * Empty for the default policy.
 		 */
 		private @Nullable String retry;
 
 		/**
-		 * Whether every method of the service is safe to repeat after it may have run, because
-		 * the server deduplicates calls by Idempotency-Key; timeouts, HTTP 5xx and the retryable
-		 * JSON-RPC errors are then retried for every method.
+		 * Whether every method of the service is safe to repeat after it may have run,
+		 * because the server deduplicates calls by Idempotency-Key; timeouts, HTTP 5xx
+		 * and the retryable JSON-RPC errors are then retried for every method.
 		 */
 		private boolean idempotent;
 

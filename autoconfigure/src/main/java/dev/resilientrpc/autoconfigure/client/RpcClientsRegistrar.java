@@ -30,12 +30,13 @@ import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers one {@link RpcClientFactoryBean} per {@link ResilientRpc @ResilientRpc} interface
- * found in the application's packages (those registered by {@code @SpringBootApplication} or
- * {@code @AutoConfigurationPackage}), the way Spring Data finds repositories.
+ * Registers one {@link RpcClientFactoryBean} per {@link ResilientRpc @ResilientRpc}
+ * interface found in the application's packages (those registered by
+ * {@code @SpringBootApplication} or {@code @AutoConfigurationPackage}), the way Spring
+ * Data finds repositories.
  */
-class RpcClientsRegistrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware,
-		ResourceLoaderAware {
+class RpcClientsRegistrar
+		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
 
 	private static final Log logger = LogFactory.getLog(RpcClientsRegistrar.class);
 

@@ -15,12 +15,12 @@ import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointStore;
 import dev.resilientrpc.checkpoint.CommandReplayer;
 import dev.resilientrpc.checkpoint.Durability;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.failover.FailoverServerInterceptor;
 import dev.resilientrpc.failover.PartitionLeases;
 import dev.resilientrpc.failover.PartitionedState;
-import dev.resilientrpc.loadbalancer.InstanceWeights;
+import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcMethodHandler;
 
@@ -38,11 +38,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of failover that keeps data: when the application holds a
- * {@link PartitionedState} named like an exported service whose instance list is known (the
- * same {@code resilient-rpc.client.services.<name>.instances}, or discovery, as clients use),
- * and checkpoints go to Redis, this node finds its own entry in the list, derives its
- * checkpoint node id from it, keeps a liveness lease in Redis and serves the keys of nodes
- * that are down from replicas of their state ({@link FailoverServerInterceptor}).
+ * {@link PartitionedState} named like an exported service whose instance list is known
+ * (the same {@code resilient-rpc.client.services.<name>.instances}, or discovery, as
+ * clients use), and checkpoints go to Redis, this node finds its own entry in the list,
+ * derives its checkpoint node id from it, keeps a liveness lease in Redis and serves the
+ * keys of nodes that are down from replicas of their state
+ * ({@link FailoverServerInterceptor}).
  */
 @AutoConfiguration(after = CheckpointAutoConfiguration.class,
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
@@ -110,7 +111,10 @@ public final class FailoverAutoConfiguration {
 	FailoverLifecycle rpcFailoverLifecycle(FailoverMembership membership, PartitionLeases leases,
 			CheckpointManager manager, FailoverProperties properties) {
 		String nodeId = membership.nodeId();
-		List<String> names = membership.services().stream().map((service) -> service.state().getCheckpointName()).toList();
+		List<String> names = membership.services()
+			.stream()
+			.map((service) -> service.state().getCheckpointName())
+			.toList();
 		return new FailoverLifecycle(leases, manager, (nodeId != null) ? nodeId : "unused", names,
 				properties.getLeaseTime(), properties.getLeaseRefresh());
 	}

@@ -18,21 +18,22 @@ import dev.resilientrpc.failover.PartitionLeases;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Holds this node's liveness lease on each of its partitions from just before its state is
- * restored until after the last checkpoint on shutdown, then gives it up so that successors
- * take over at once.
+ * Holds this node's liveness lease on each of its partitions from just before its state
+ * is restored until after the last checkpoint on shutdown, then gives it up so that
+ * successors take over at once.
  *
- * <p>The lease is taken before the restore on purpose: the restore acquires a new epoch that
+ * <p>
+ * The lease is taken before the restore on purpose: the restore acquires a new epoch that
  * fences successors, and a successor that found no lease between that epoch and the lease
- * would acquire a newer epoch still and fence this node instead. A node whose checkpoint is
- * fenced (a zombie replaced by a successor) stops refreshing, so that its keys stay with the
- * successors.
+ * would acquire a newer epoch still and fence this node instead. A node whose checkpoint
+ * is fenced (a zombie replaced by a successor) stops refreshing, so that its keys stay
+ * with the successors.
  */
 final class FailoverLifecycle implements SmartLifecycle {
 
 	/**
-	 * The phase: starts just before {@link CheckpointLifecycle} restores, stops just after it
-	 * wrote the last checkpoint.
+	 * The phase: starts just before {@link CheckpointLifecycle} restores, stops just
+	 * after it wrote the last checkpoint.
 	 */
 	static final int PHASE = CheckpointLifecycle.PHASE - 1;
 

@@ -10,18 +10,19 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.failover.FailoverServerInterceptor;
 import dev.resilientrpc.failover.PartitionRing;
 import dev.resilientrpc.failover.PartitionedState;
-import dev.resilientrpc.loadbalancer.InstanceWeights;
+import dev.resilientrpc.cluster.InstanceWeights;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Which services fail over, their rings, and which entry of each is this node: the node id
- * of this process's checkpoints is derived from that entry, so that any node can compute it.
+ * Which services fail over, their rings, and which entry of each is this node: the node
+ * id of this process's checkpoints is derived from that entry, so that any node can
+ * compute it.
  */
 final class FailoverMembership {
 

@@ -17,25 +17,26 @@ public class FailoverProperties {
 	/**
 	 * Base URI of this node as it appears in its service's instance list
 	 * ('resilient-rpc.client.services.<name>.instances' or discovery), such as
-	 * http://10.0.0.1:8081. Defaults to the entry whose port is 'server.port' and whose host is
-	 * a loopback or local address.
+	 * http://10.0.0.1:8081. Defaults to the entry whose port is 'server.port' and whose
+	 * host is a loopback or local address.
 	 */
 	private @Nullable URI instance;
 
 	/**
-	 * How long a node's liveness lease lives without a refresh: after a crash, other nodes take
-	 * its keys over this long after its last refresh.
+	 * How long a node's liveness lease lives without a refresh: after a crash, other
+	 * nodes take its keys over this long after its last refresh.
 	 */
 	private Duration leaseTime = Duration.ofSeconds(3);
 
 	/**
-	 * Time between two refreshes of this node's liveness lease; well below the lease time.
+	 * Time between two refreshes of this node's liveness lease; well below the lease
+	 * time.
 	 */
 	private Duration leaseRefresh = Duration.ofSeconds(1);
 
 	/**
-	 * Retry-After of calls refused because the key's owner is alive, has just returned, or its
-	 * replica is unavailable.
+	 * Retry-After of calls refused because the key's owner is alive, has just returned,
+	 * or its replica is unavailable.
 	 */
 	private Duration retryAfter = Duration.ofMillis(500);
 
@@ -92,13 +93,15 @@ public class FailoverProperties {
 		positive("lock-timeout", this.lockTimeout);
 		if (this.leaseRefresh.compareTo(this.leaseTime) >= 0) {
 			throw new InvalidConfigurationPropertyValueException("resilient-rpc.failover.lease-refresh",
-					this.leaseRefresh, "must be shorter than resilient-rpc.failover.lease-time (" + this.leaseTime + ")");
+					this.leaseRefresh,
+					"must be shorter than resilient-rpc.failover.lease-time (" + this.leaseTime + ")");
 		}
 	}
 
 	private static void positive(String name, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationPropertyValueException("resilient-rpc.failover." + name, value, "must be > 0");
+			throw new InvalidConfigurationPropertyValueException("resilient-rpc.failover." + name, value,
+					"must be > 0");
 		}
 	}
 

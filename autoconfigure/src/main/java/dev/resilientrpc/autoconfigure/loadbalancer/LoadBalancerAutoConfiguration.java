@@ -4,7 +4,7 @@ import java.net.http.HttpClient;
 
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.loadbalancer.ActiveHealthCheck;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
 import dev.resilientrpc.loadbalancer.RefreshableServiceInstances;
@@ -18,10 +18,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of the consistent-hash load balancer: it replaces the default instance
- * selector of the JSON-RPC client proxies, takes instances from Spring Cloud's
- * {@code DiscoveryClient} for services without configured instances when one is present, and
- * publishes its state as metrics and as the {@code rpcloadbalancer} Actuator endpoint.
+ * Auto-configuration of the consistent-hash load balancer: it replaces the default
+ * instance selector of the JSON-RPC client proxies, takes instances from Spring Cloud's
+ * {@code DiscoveryClient} for services without configured instances when one is present,
+ * and publishes its state as metrics and as the {@code rpcloadbalancer} Actuator
+ * endpoint.
  */
 @AutoConfiguration(before = RpcClientAutoConfiguration.class,
 		afterName = { "org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",
@@ -48,8 +49,8 @@ public final class LoadBalancerAutoConfiguration {
 		}
 		RefreshableServiceInstances refreshable = (instances
 			.getIfAvailable() instanceof RefreshableServiceInstances supplier) ? supplier : null;
-		return new LoadBalancerScheduler(ring, refreshable,
-				properties.getDiscovery().getRefreshInterval(), healthCheck, check.getInterval());
+		return new LoadBalancerScheduler(ring, refreshable, properties.getDiscovery().getRefreshInterval(), healthCheck,
+				check.getInterval());
 	}
 
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
-import dev.resilientrpc.loadbalancer.InstanceWeights;
+import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.loadbalancer.LoadBalancerMetrics;
 import dev.resilientrpc.loadbalancer.discovery.DiscoveryServiceInstances;
 
@@ -26,8 +26,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The configurations {@link LoadBalancerAutoConfiguration} imports, in an order that matters:
- * instances first (discovery), then the balancer, then what observes the balancer.
+ * The configurations {@link LoadBalancerAutoConfiguration} imports, in an order that
+ * matters: instances first (discovery), then the balancer, then what observes the
+ * balancer.
  */
 final class LoadBalancerConfigurations {
 
@@ -77,7 +78,8 @@ final class LoadBalancerConfigurations {
 				.availability(availability.orderedStream().toList())
 				.coolDown(clientProperties.getInstanceCoolDown())
 				.build();
-			// build the rings of configured services now, so that the endpoint shows them at once
+			// build the rings of configured services now, so that the endpoint shows them
+			// at once
 			clientProperties.instances().forEach((service, configured) -> {
 				if (!configured.isEmpty()) {
 					balancer.refresh(service);

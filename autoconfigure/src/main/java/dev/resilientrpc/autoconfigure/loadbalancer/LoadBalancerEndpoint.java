@@ -16,8 +16,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * Actuator endpoint {@code rpcloadbalancer}: per service, its instances, whether each takes
- * calls, its weight, its share of the hash ring and its calls in flight.
+ * Actuator endpoint {@code rpcloadbalancer}: per service, its instances, whether each
+ * takes calls, its weight, its share of the hash ring and its calls in flight.
  */
 @Endpoint(id = "rpcloadbalancer")
 public class LoadBalancerEndpoint {
@@ -81,7 +81,8 @@ public class LoadBalancerEndpoint {
 	 *
 	 * @param ringVersion increases with every ring built for the service
 	 * @param virtualNodes points per unit of weight
-	 * @param loadFactor the bounded-loads factor, or {@code null} if loads are not bounded
+	 * @param loadFactor the bounded-loads factor, or {@code null} if loads are not
+	 * bounded
 	 * @param inFlight the service's calls in flight
 	 * @param failovers attempts sent to an instance other than their key's owner
 	 * @param instances the members
@@ -95,8 +96,8 @@ public class LoadBalancerEndpoint {
 	 * One instance.
 	 *
 	 * @param endpoint its endpoint URI
-	 * @param state {@code AVAILABLE}, {@code COOLING_DOWN}, {@code HEALTH_CHECK_FAILED} or
-	 * {@code UNAVAILABLE}
+	 * @param state {@code AVAILABLE}, {@code COOLING_DOWN}, {@code HEALTH_CHECK_FAILED}
+	 * or {@code UNAVAILABLE}
 	 * @param weight its weight
 	 * @param virtualNodes its points on the ring
 	 * @param ringShare the fraction of the hash space it owns

@@ -18,21 +18,22 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public class LoadBalancerProperties {
 
 	/**
-	 * Points on the hash ring per instance of weight 1. More points spread keys more evenly
-	 * (160 keeps the busiest of 10 instances within about 1.2 times the average) at the cost of
-	 * memory and build time.
+	 * Points on the hash ring per instance of weight 1. More points spread keys more
+	 * evenly (160 keeps the busiest of 10 instances within about 1.2 times the average)
+	 * at the cost of memory and build time.
 	 */
 	private int virtualNodes = 160;
 
 	/**
-	 * Bounded-loads factor, greater than 1: an instance whose calls in flight reach this factor
-	 * times its fair share is passed over until it has room. Not set: loads are not bounded.
+	 * Bounded-loads factor, greater than 1: an instance whose calls in flight reach this
+	 * factor times its fair share is passed over until it has room. Not set: loads are
+	 * not bounded.
 	 */
 	private @Nullable Double loadFactor;
 
 	/**
-	 * Weights of instances by base URI, such as "[http://10.0.0.1:8081]": 2. An instance of
-	 * weight 2 owns twice the keys of one of weight 1. Instances not listed have their
+	 * Weights of instances by base URI, such as "[http://10.0.0.1:8081]": 2. An instance
+	 * of weight 2 owns twice the keys of one of weight 1. Instances not listed have their
 	 * discovery metadata's weight, or 1.
 	 */
 	private Map<String, Double> weights = new LinkedHashMap<>();
@@ -139,8 +140,8 @@ public class LoadBalancerProperties {
 	public static class HealthCheck {
 
 		/**
-		 * Whether to check every instance with an HTTP GET on a schedule and pass over those
-		 * that do not answer 2xx.
+		 * Whether to check every instance with an HTTP GET on a schedule and pass over
+		 * those that do not answer 2xx.
 		 */
 		private boolean enabled;
 
@@ -199,14 +200,14 @@ public class LoadBalancerProperties {
 	public static class Discovery {
 
 		/**
-		 * Whether to take the instances of services without configured instances from Spring
-		 * Cloud's DiscoveryClient, when one is present.
+		 * Whether to take the instances of services without configured instances from
+		 * Spring Cloud's DiscoveryClient, when one is present.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Time between two refreshes of the discovered instances; a discovery heartbeat event
-		 * refreshes them too.
+		 * Time between two refreshes of the discovered instances; a discovery heartbeat
+		 * event refreshes them too.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(30);
 

@@ -18,8 +18,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the background work of the balancer on one daemon thread: refreshing discovered
- * instances (and rebuilding the rings they change, off the callers' threads) and the active
- * health check.
+ * instances (and rebuilding the rings they change, off the callers' threads) and the
+ * active health check.
  */
 class LoadBalancerScheduler implements SmartLifecycle {
 
@@ -37,8 +37,9 @@ class LoadBalancerScheduler implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService executor;
 
-	LoadBalancerScheduler(@Nullable ConsistentHashLoadBalancer balancer, @Nullable RefreshableServiceInstances discovery,
-			Duration refreshInterval, @Nullable ActiveHealthCheck healthCheck, Duration healthCheckInterval) {
+	LoadBalancerScheduler(@Nullable ConsistentHashLoadBalancer balancer,
+			@Nullable RefreshableServiceInstances discovery, Duration refreshInterval,
+			@Nullable ActiveHealthCheck healthCheck, Duration healthCheckInterval) {
 		this.balancer = balancer;
 		this.discovery = discovery;
 		this.refreshInterval = refreshInterval;

@@ -3,6 +3,7 @@ package dev.resilientrpc.autoconfigure.ordering;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -12,31 +13,33 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.resilientrpc.ordering.OrderingListener;
-import dev.resilientrpc.ordering.StalePolicy;
+import dev.resilientrpc.annotation.StalePolicy;
 
 /**
- * Records the decisions of the ordering and idempotency interceptors as Micrometer meters:
+ * Records the decisions of the ordering and idempotency interceptors as Micrometer
+ * meters:
  * <ul>
- * <li>{@code resilient.rpc.ordering.stale} (counter; {@code method}, {@code policy}): stale
- * calls rejected or ignored;</li>
- * <li>{@code resilient.rpc.ordering.replays} (counter; {@code method}): outcomes replayed to
- * retries;</li>
- * <li>{@code resilient.rpc.ordering.duplicates} (counter; {@code method}): attempts refused
- * because the same call was in flight;</li>
- * <li>{@code resilient.rpc.ordering.key.reused} (counter; {@code method}): idempotency keys
- * reused for another call;</li>
+ * <li>{@code resilient.rpc.ordering.stale} (counter; {@code method}, {@code policy}):
+ * stale calls rejected or ignored;</li>
+ * <li>{@code resilient.rpc.ordering.replays} (counter; {@code method}): outcomes replayed
+ * to retries;</li>
+ * <li>{@code resilient.rpc.ordering.duplicates} (counter; {@code method}): attempts
+ * refused because the same call was in flight;</li>
+ * <li>{@code resilient.rpc.ordering.key.reused} (counter; {@code method}): idempotency
+ * keys reused for another call;</li>
  * <li>{@code resilient.rpc.ordering.clock.skew} (counter): timestamps refused as too far
  * ahead;</li>
- * <li>{@code resilient.rpc.ordering.turn.wait} (timer; {@code method}): time ordered calls
- * waited for their turn, reorder window included;</li>
- * <li>{@code resilient.rpc.ordering.shed} (counter; {@code method}, {@code reason}): calls shed
- * with -32002;</li>
- * <li>{@code resilient.rpc.ordering.fail.open} (counter; {@code method}): calls run without the
- * unavailable store;</li>
- * <li>{@code resilient.rpc.ordering.store} (timer; {@code operation}, {@code outcome}): latency
- * of the store's begin and end operations.</li>
+ * <li>{@code resilient.rpc.ordering.turn.wait} (timer; {@code method}): time ordered
+ * calls waited for their turn, reorder window included;</li>
+ * <li>{@code resilient.rpc.ordering.shed} (counter; {@code method}, {@code reason}):
+ * calls shed with -32002;</li>
+ * <li>{@code resilient.rpc.ordering.fail.open} (counter; {@code method}): calls run
+ * without the unavailable store;</li>
+ * <li>{@code resilient.rpc.ordering.store} (timer; {@code operation}, {@code outcome}):
+ * latency of the store's begin and end operations.</li>
  * </ul>
- * Meters are cached per tag combination, so recording allocates nothing after the first call.
+ * Meters are cached per tag combination, so recording allocates nothing after the first
+ * call.
  */
 public final class MicrometerOrderingListener implements OrderingListener {
 
@@ -87,35 +90,43 @@ public final class MicrometerOrderingListener implements OrderingListener {
 
 	@Override
 	public void onStale(String method, StalePolicy policy) {
-		meter(this.stale.get(policy), method, (key) -> Counter.builder(PREFIX + "stale")
-			.description("Stale calls rejected or ignored")
-			.tag("method", method)
-			.tag("policy", policy.name().toLowerCase(Locale.ROOT))
-			.register(this.registry)).increment();
+		meter(Objects.requireNonNull(this.stale.get(policy)), method,
+				(key) -> Counter.builder(PREFIX + "stale")
+					.description("Stale calls rejected or ignored")
+					.tag("method", method)
+					.tag("policy", policy.name().toLowerCase(Locale.ROOT))
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override
 	public void onReplay(String method) {
-		meter(this.replays, method, (key) -> Counter.builder(PREFIX + "replays")
-			.description("Stored outcomes replayed to retries instead of executing them")
-			.tag("method", method)
-			.register(this.registry)).increment();
+		meter(this.replays, method,
+				(key) -> Counter.builder(PREFIX + "replays")
+					.description("Stored outcomes replayed to retries instead of executing them")
+					.tag("method", method)
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override
 	public void onDuplicateInFlight(String method) {
-		meter(this.duplicates, method, (key) -> Counter.builder(PREFIX + "duplicates")
-			.description("Attempts refused because the same call was still executing")
-			.tag("method", method)
-			.register(this.registry)).increment();
+		meter(this.duplicates, method,
+				(key) -> Counter.builder(PREFIX + "duplicates")
+					.description("Attempts refused because the same call was still executing")
+					.tag("method", method)
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override
 	public void onKeyReused(String method) {
-		meter(this.keyReused, method, (key) -> Counter.builder(PREFIX + "key.reused")
-			.description("Idempotency keys reused with another method or other params")
-			.tag("method", method)
-			.register(this.registry)).increment();
+		meter(this.keyReused, method,
+				(key) -> Counter.builder(PREFIX + "key.reused")
+					.description("Idempotency keys reused with another method or other params")
+					.tag("method", method)
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override
@@ -125,28 +136,34 @@ public final class MicrometerOrderingListener implements OrderingListener {
 
 	@Override
 	public void onTurn(String method, long waitedNanos) {
-		meter(this.turnWait, method, (key) -> Timer.builder(PREFIX + "turn.wait")
-			.description("Time ordered calls waited for their turn on their key")
-			.tag("method", method)
-			.register(this.registry)).record(waitedNanos, TimeUnit.NANOSECONDS);
+		meter(this.turnWait, method,
+				(key) -> Timer.builder(PREFIX + "turn.wait")
+					.description("Time ordered calls waited for their turn on their key")
+					.tag("method", method)
+					.register(this.registry))
+			.record(waitedNanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
 	public void onShed(String method, String reason) {
 		Map<String, Counter> byMethod = meter(this.shed, reason, (key) -> new ConcurrentHashMap<>());
-		meter(byMethod, method, (key) -> Counter.builder(PREFIX + "shed")
-			.description("Calls shed before execution")
-			.tag("method", method)
-			.tag("reason", reason)
-			.register(this.registry)).increment();
+		meter(byMethod, method,
+				(key) -> Counter.builder(PREFIX + "shed")
+					.description("Calls shed before execution")
+					.tag("method", method)
+					.tag("reason", reason)
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override
 	public void onFailOpen(String method) {
-		meter(this.failOpen, method, (key) -> Counter.builder(PREFIX + "fail.open")
-			.description("Calls run without ordering or deduplication because the store was unavailable")
-			.tag("method", method)
-			.register(this.registry)).increment();
+		meter(this.failOpen, method,
+				(key) -> Counter.builder(PREFIX + "fail.open")
+					.description("Calls run without ordering or deduplication because the store was unavailable")
+					.tag("method", method)
+					.register(this.registry))
+			.increment();
 	}
 
 	@Override

@@ -19,7 +19,7 @@ import dev.resilientrpc.ordering.OrderingOptions;
 import dev.resilientrpc.ordering.OrderingServerInterceptor;
 import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.ordering.StalePolicies;
-import dev.resilientrpc.ordering.StalePolicy;
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.ordering.TimestampClientInterceptor;
 import dev.resilientrpc.server.RpcMethodHandler;
 import dev.resilientrpc.server.RpcServiceRegistry;
@@ -37,10 +37,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configuration of timestamp ordering and idempotency: a hybrid logical clock, the client
- * interceptor that stamps every logical call once, and, on a JSON-RPC server, the clock,
- * idempotency and ordering interceptors over an {@link OrderingStore} (Redis when a
- * {@code RedisConnectionFactory} exists, memory otherwise).
+ * Auto-configuration of timestamp ordering and idempotency: a hybrid logical clock, the
+ * client interceptor that stamps every logical call once, and, on a JSON-RPC server, the
+ * clock, idempotency and ordering interceptors over an {@link OrderingStore} (Redis when
+ * a {@code RedisConnectionFactory} exists, memory otherwise).
  */
 @AutoConfiguration(after = { RpcServerAutoConfiguration.class, RpcClientAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
@@ -147,8 +147,8 @@ public final class OrderingAutoConfiguration {
 				}
 			}
 			if (!unfit.isEmpty()) {
-				throw new IllegalStateException("Stale policy 'ignore' answers a stale call with null, which "
-						+ unfit + " cannot return: give them the policy 'reject' with @OnStale or"
+				throw new IllegalStateException("Stale policy 'ignore' answers a stale call with null, which " + unfit
+						+ " cannot return: give them the policy 'reject' with @OnStale or"
 						+ " resilient-rpc.ordering.services.<service>.methods.<method>.stale-policy");
 			}
 			return policies;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.ordering.StalePolicy;
+import dev.resilientrpc.annotation.StalePolicy;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -21,8 +21,8 @@ public class OrderingProperties {
 
 	/**
 	 * What to do with a stale call, one whose timestamp is not above its ordering key's
-	 * high-water mark: 'reject' answers -32001, 'ignore' acknowledges it without executing it
-	 * (for last-writer-wins writes that return nothing).
+	 * high-water mark: 'reject' answers -32001, 'ignore' acknowledges it without
+	 * executing it (for last-writer-wins writes that return nothing).
 	 */
 	private StalePolicy stalePolicy = StalePolicy.REJECT;
 
@@ -33,25 +33,26 @@ public class OrderingProperties {
 	private Duration maxClockSkew = Duration.ofMillis(500);
 
 	/**
-	 * How long an ordered call waits for lower-stamped calls of its key to arrive first. 0
-	 * runs each call as soon as its key is free.
+	 * How long an ordered call waits for lower-stamped calls of its key to arrive first.
+	 * 0 runs each call as soon as its key is free.
 	 */
 	private Duration reorderWindow = Duration.ZERO;
 
 	/**
-	 * Longest an ordered call waits for its turn on its key before it is shed with -32002.
+	 * Longest an ordered call waits for its turn on its key before it is shed with
+	 * -32002.
 	 */
 	private Duration maxWait = Duration.ofSeconds(10);
 
 	/**
-	 * Longest Idempotency-Key or Rpc-Ordering-Key accepted, in characters. Longer ones are
-	 * refused with -32600.
+	 * Longest Idempotency-Key or Rpc-Ordering-Key accepted, in characters. Longer ones
+	 * are refused with -32600.
 	 */
 	private int maxKeyLength = 255;
 
 	/**
-	 * Whether ordered and deduplicated calls go on, unordered and undeduplicated, while the
-	 * store is unavailable, instead of being shed with -32002.
+	 * Whether ordered and deduplicated calls go on, unordered and undeduplicated, while
+	 * the store is unavailable, instead of being shed with -32002.
 	 */
 	private boolean failOpen;
 
@@ -73,9 +74,9 @@ public class OrderingProperties {
 	private Duration watermarkTtl = Duration.ofHours(24);
 
 	/**
-	 * How long an ordering key stays locked by a call whose instance stopped before unlocking
-	 * it. Must be longer than any call runs, or two instances may execute calls of one key at
-	 * once.
+	 * How long an ordering key stays locked by a call whose instance stopped before
+	 * unlocking it. Must be longer than any call runs, or two instances may execute calls
+	 * of one key at once.
 	 */
 	private Duration lockLease = Duration.ofSeconds(30);
 
@@ -191,8 +192,8 @@ public class OrderingProperties {
 	}
 
 	/**
-	 * Return the configured stale policies by service name ({@code kv}) and JSON-RPC method
-	 * name ({@code kv.put}).
+	 * Return the configured stale policies by service name ({@code kv}) and JSON-RPC
+	 * method name ({@code kv.put}).
 	 * @return the overrides
 	 */
 	Map<String, StalePolicy> stalePolicyOverrides() {
@@ -259,7 +260,10 @@ public class OrderingProperties {
 		/** Redis when a {@code RedisConnectionFactory} bean exists, memory otherwise. */
 		AUTO,
 
-		/** Redis, shared by all instances; startup fails without a {@code RedisConnectionFactory}. */
+		/**
+		 * Redis, shared by all instances; startup fails without a
+		 * {@code RedisConnectionFactory}.
+		 */
 		REDIS,
 
 		/** This JVM's memory, for a single node. */
@@ -273,9 +277,9 @@ public class OrderingProperties {
 	public static class Idempotency {
 
 		/**
-		 * How long the outcome of a call is kept and replayed to retries of it, counted from
-		 * its completion; a call whose instance died while executing it stays in flight that
-		 * long.
+		 * How long the outcome of a call is kept and replayed to retries of it, counted
+		 * from its completion; a call whose instance died while executing it stays in
+		 * flight that long.
 		 */
 		private Duration ttl = Duration.ofHours(24);
 
@@ -315,8 +319,8 @@ public class OrderingProperties {
 	public static class InMemory {
 
 		/**
-		 * Most idempotency records kept; beyond it the oldest completed records are evicted
-		 * before their TTL ends.
+		 * Most idempotency records kept; beyond it the oldest completed records are
+		 * evicted before their TTL ends.
 		 */
 		private int maxRecords = 100_000;
 
@@ -336,8 +340,8 @@ public class OrderingProperties {
 	public static class Service {
 
 		/**
-		 * Stale policy of the service's methods, overriding resilient-rpc.ordering.stale-policy
-		 * and @OnStale on the service's interface.
+		 * Stale policy of the service's methods, overriding
+		 * resilient-rpc.ordering.stale-policy and @OnStale on the service's interface.
 		 */
 		private @Nullable StalePolicy stalePolicy;
 

@@ -24,9 +24,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * The {@link OrderingStore} configurations, imported by {@link OrderingAutoConfiguration} in
- * this order so that Redis, when there is a {@link RedisConnectionFactory}, comes before
- * memory. The store exists only on a JSON-RPC server.
+ * The {@link OrderingStore} configurations, imported by {@link OrderingAutoConfiguration}
+ * in this order so that Redis, when there is a {@link RedisConnectionFactory}, comes
+ * before memory. The store exists only on a JSON-RPC server.
  */
 final class OrderingStoreConfigurations {
 
@@ -70,8 +70,8 @@ final class OrderingStoreConfigurations {
 	}
 
 	/**
-	 * Matches unless {@code resilient-rpc.ordering.store} is {@code in-memory}, in any of the
-	 * spellings the property binder accepts.
+	 * Matches unless {@code resilient-rpc.ordering.store} is {@code in-memory}, in any of
+	 * the spellings the property binder accepts.
 	 */
 	static class StoreNotInMemoryCondition extends SpringBootCondition {
 

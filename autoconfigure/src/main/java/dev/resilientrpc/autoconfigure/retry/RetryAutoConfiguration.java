@@ -49,11 +49,13 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of retries, retry budgets, deadlines and fallbacks of client calls
- * ({@code resilient-rpc.retry.*}), and of the server's deadline check. Interceptors join the
- * chains as beans; their order is fixed by {@link dev.resilientrpc.protocol.InterceptorOrder}.
+ * ({@code resilient-rpc.retry.*}), and of the server's deadline check. Interceptors join
+ * the chains as beans; their order is fixed by
+ * {@link dev.resilientrpc.protocol.InterceptorOrder}.
  *
- * <p>The waits between attempts go through a {@link Sleeper} bean and deadlines are timed by a
- * {@link Ticker} bean when the application defines them (tests do), else through
+ * <p>
+ * The waits between attempts go through a {@link Sleeper} bean and deadlines are timed by
+ * a {@link Ticker} bean when the application defines them (tests do), else through
  * {@link Thread#sleep(long)} and {@link System#nanoTime()}.
  */
 @AutoConfiguration(after = RpcClientAutoConfiguration.class,
@@ -151,7 +153,8 @@ public final class RetryAutoConfiguration {
 			ObjectProvider<Sleeper> sleeper, ObjectProvider<Ticker> ticker, AttemptTimer timer,
 			ObjectProvider<ResilienceListener> listener) {
 		return new RetryInterceptor(methods, budgets, sleeper.getIfAvailable(() -> Sleeper.THREAD),
-				ticker.getIfAvailable(() -> Ticker.SYSTEM), timer, listener.getIfAvailable(() -> ResilienceListener.NONE));
+				ticker.getIfAvailable(() -> Ticker.SYSTEM), timer,
+				listener.getIfAvailable(() -> ResilienceListener.NONE));
 	}
 
 	@Bean
@@ -161,9 +164,9 @@ public final class RetryAutoConfiguration {
 	}
 
 	/**
-	 * Resolves the settings of every {@code @ResilientRpc} interface that is a bean once the
-	 * context is up, so that a policy, timeout or fallback that does not exist fails the startup
-	 * rather than the first call.
+	 * Resolves the settings of every {@code @ResilientRpc} interface that is a bean once
+	 * the context is up, so that a policy, timeout or fallback that does not exist fails
+	 * the startup rather than the first call.
 	 */
 	@Bean
 	static SmartInitializingSingleton rpcMethodSettingsValidator(ListableBeanFactory beanFactory,
@@ -178,7 +181,8 @@ public final class RetryAutoConfiguration {
 				if (type == null) {
 					continue;
 				}
-				// a factory bean reports the interface; a bean made otherwise is the proxy itself
+				// a factory bean reports the interface; a bean made otherwise is the
+				// proxy itself
 				for (Class<?> candidate : type.isInterface() ? List.of(type)
 						: List.of(ClassUtils.getAllInterfacesForClass(type))) {
 					if (AnnotatedElementUtils.hasAnnotation(candidate, ResilientRpc.class)) {
@@ -202,7 +206,8 @@ public final class RetryAutoConfiguration {
 				return ResilienceListener.NONE;
 			}
 			MicrometerResilienceListener listener = new MicrometerResilienceListener(meterRegistry);
-			List.copyOf(services(clientProperties).keySet()).forEach((service) -> listener.bindBudget(budgets, service));
+			List.copyOf(services(clientProperties).keySet())
+				.forEach((service) -> listener.bindBudget(budgets, service));
 			return listener;
 		}
 
@@ -225,7 +230,8 @@ public final class RetryAutoConfiguration {
 			"org.apache.hc.client5.http.classic.HttpClient" })
 	static class HttpComponentsConfiguration {
 
-		// Apache HttpClient 5 ignores the attempt timer's interrupt: give each request the time
+		// Apache HttpClient 5 ignores the attempt timer's interrupt: give each request
+		// the time
 		// left instead, and spare the timer
 		@Bean
 		RpcRequestFactoryBuilderCustomizer rpcHttpComponentsAttemptTimeouts(ObjectProvider<AttemptTimer> timer) {

@@ -21,9 +21,10 @@ import org.springframework.util.StringUtils;
 
 /**
  * Builds the named {@link RpcRetryPolicy retry policies} from {@link RetryProperties}, in
- * Resilience4j's order: built-in defaults, then {@code default}, then the {@code base-policy}
- * chain (farthest first), then the policy's own values, then the customizers of its name. Every
- * value is checked where it is set, so an error names the property that holds it.
+ * Resilience4j's order: built-in defaults, then {@code default}, then the
+ * {@code base-policy} chain (farthest first), then the policy's own values, then the
+ * customizers of its name. Every value is checked where it is set, so an error names the
+ * property that holds it.
  */
 final class RetryPolicies {
 
@@ -69,8 +70,8 @@ final class RetryPolicies {
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Retry policy '" + name + "' is invalid after its customizers ran: "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Retry policy '" + name + "' is invalid after its customizers ran: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -78,6 +79,11 @@ final class RetryPolicies {
 	 * Return the levels whose values make up a policy, least specific first:
 	 * {@code default}, then the farthest base, ..., then the policy itself.
 	 */
+	private static @Nullable String basePolicyOf(Map<String, Policy> properties, String name) {
+		Policy policy = properties.get(name);
+		return (policy != null) ? policy.getBasePolicy() : null;
+	}
+
 	private static List<String> chain(String name, Map<String, Policy> properties) {
 		List<String> chain = new ArrayList<>();
 		Set<String> seen = new LinkedHashSet<>();
@@ -85,8 +91,8 @@ final class RetryPolicies {
 		while (current != null) {
 			if (!seen.add(current)) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + name + ".base-policy",
-						properties.get(name).getBasePolicy(), "base policies form a cycle: "
-								+ String.join(" -> ", seen) + " -> " + current);
+						basePolicyOf(properties, name),
+						"base policies form a cycle: " + String.join(" -> ", seen) + " -> " + current);
 			}
 			chain.add(current);
 			Policy policy = properties.get(current);

@@ -18,9 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class RetryProperties {
 
 	/**
-	 * Retry policies by name. The policy named 'default' applies to methods that choose no
-	 * other, and every other policy inherits what it does not set from its base-policy, then
-	 * from 'default', then from the built-in defaults.
+	 * Retry policies by name. The policy named 'default' applies to methods that choose
+	 * no other, and every other policy inherits what it does not set from its
+	 * base-policy, then from 'default', then from the built-in defaults.
 	 */
 	private Map<String, Policy> policies = new LinkedHashMap<>();
 
@@ -53,14 +53,15 @@ public class RetryProperties {
 		private @Nullable String basePolicy;
 
 		/**
-		 * Attempts per call, the first included; 1 turns retries off. Built-in default: 3.
+		 * Attempts per call, the first included; 1 turns retries off. Built-in default:
+		 * 3.
 		 */
 		private @Nullable Integer maxAttempts;
 
 		/**
 		 * How the wait before a retry is computed: fixed (delay), random (uniform between
-		 * min-delay and max-delay) or exponential (initial-delay, multiplier, jitter). Built-in
-		 * default: exponential.
+		 * min-delay and max-delay) or exponential (initial-delay, multiplier, jitter).
+		 * Built-in default: exponential.
 		 */
 		private @Nullable BackoffKind backoff;
 
@@ -80,25 +81,27 @@ public class RetryProperties {
 		private @Nullable Duration initialDelay;
 
 		/**
-		 * Factor between two waits of the exponential back-off, at least 1. Built-in default: 2.
+		 * Factor between two waits of the exponential back-off, at least 1. Built-in
+		 * default: 2.
 		 */
 		private @Nullable Double multiplier;
 
 		/**
-		 * Fraction, between 0 and 1, by which each exponential wait varies at random (never
-		 * below initial-delay). Built-in default: 0.2.
+		 * Fraction, between 0 and 1, by which each exponential wait varies at random
+		 * (never below initial-delay). Built-in default: 0.2.
 		 */
 		private @Nullable Double jitter;
 
 		/**
-		 * Longest wait of every back-off kind; a Retry-After longer than this ends the call
-		 * instead of waiting. Built-in default: 2s.
+		 * Longest wait of every back-off kind; a Retry-After longer than this ends the
+		 * call instead of waiting. Built-in default: 2s.
 		 */
 		private @Nullable Duration maxDelay;
 
 		/**
-		 * Longest time one attempt may take before it is cut short and counted as a timeout.
-		 * Built-in default: none (the client's read-timeout bounds each attempt).
+		 * Longest time one attempt may take before it is cut short and counted as a
+		 * timeout. Built-in default: none (the client's read-timeout bounds each
+		 * attempt).
 		 */
 		private @Nullable Duration attemptTimeout;
 
@@ -109,8 +112,8 @@ public class RetryProperties {
 		private @Nullable Duration timeout;
 
 		/**
-		 * Fully qualified class names of remote application exceptions (JSON-RPC error -32000)
-		 * to retry. Built-in default: none.
+		 * Fully qualified class names of remote application exceptions (JSON-RPC error
+		 * -32000) to retry. Built-in default: none.
 		 */
 		private @Nullable List<String> retryExceptions;
 
@@ -218,18 +221,20 @@ public class RetryProperties {
 	public static class Budget {
 
 		/**
-		 * Size of each service's token bucket. Every failed attempt takes a token; a retry is
-		 * allowed only while more than half of the tokens are left.
+		 * Size of each service's token bucket. Every failed attempt takes a token; a
+		 * retry is allowed only while more than half of the tokens are left.
 		 */
 		private int maxTokens = 20;
 
 		/**
-		 * Part of a token that each successful attempt puts back, greater than 0 and at most 1.
+		 * Part of a token that each successful attempt puts back, greater than 0 and at
+		 * most 1.
 		 */
 		private double tokenRatio = 0.2;
 
 		/**
-		 * Budgets of single services, by service name; unset values come from the values above.
+		 * Budgets of single services, by service name; unset values come from the values
+		 * above.
 		 */
 		private Map<String, ServiceBudget> services = new LinkedHashMap<>();
 

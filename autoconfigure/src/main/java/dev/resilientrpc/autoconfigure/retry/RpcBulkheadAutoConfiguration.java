@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of one Resilience4j bulkhead per service, from the
  * {@link BulkheadRegistry} that {@code resilience4j-spring-boot4} configures with
- * {@code resilience4j.bulkhead.*}. Switched off with {@code resilient-rpc.bulkhead.enabled=false}.
+ * {@code resilience4j.bulkhead.*}. Switched off with
+ * {@code resilient-rpc.bulkhead.enabled=false}.
  */
 @AutoConfiguration(afterName = "io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration")
 @ConditionalOnClass(BulkheadRegistry.class)

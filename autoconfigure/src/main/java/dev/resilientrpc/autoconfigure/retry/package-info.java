@@ -1,6 +1,6 @@
 /**
- * Auto-configuration for retries, retry budgets, deadlines, fallbacks, circuit breakers and
- * bulkheads of client calls.
+ * Auto-configuration for retries, retry budgets, deadlines, fallbacks, circuit breakers
+ * and bulkheads of client calls.
  */
 @NullMarked
 package dev.resilientrpc.autoconfigure.retry;

@@ -22,8 +22,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the JSON-RPC server: exports the beans
- * annotated with {@link RpcService @RpcService} at {@code resilient-rpc.server.path}.
+ * Auto-configuration of the JSON-RPC server: exports the beans annotated with
+ * {@link RpcService @RpcService} at {@code resilient-rpc.server.path}.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

@@ -14,24 +14,25 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
-import dev.resilientrpc.loadbalancer.InstanceWeights;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
+import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.loadbalancer.RefreshableServiceInstances;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
- * Instances of each service from a fixed list where one is configured, and otherwise from a
- * Spring Cloud {@link DiscoveryClient} (Consul, Eureka, Kubernetes, or the simple
+ * Instances of each service from a fixed list where one is configured, and otherwise from
+ * a Spring Cloud {@link DiscoveryClient} (Consul, Eureka, Kubernetes, or the simple
  * property-based one), under the service's name as service id.
  *
- * <p>Discovered instances are cached: the first call for a service asks the discovery client,
- * later calls get the cached list until {@link #refresh()} finds a change. The list is sorted
- * by endpoint, so that the same members always make an equal list, and it stays the same object
- * while membership is unchanged, which lets the balancer notice a change by reference. An
- * instance's weight is read from its metadata.
+ * <p>
+ * Discovered instances are cached: the first call for a service asks the discovery
+ * client, later calls get the cached list until {@link #refresh()} finds a change. The
+ * list is sorted by endpoint, so that the same members always make an equal list, and it
+ * stays the same object while membership is unchanged, which lets the balancer notice a
+ * change by reference. An instance's weight is read from its metadata.
  */
 public class DiscoveryServiceInstances implements RefreshableServiceInstances, InstanceWeights {
 
@@ -50,8 +51,8 @@ public class DiscoveryServiceInstances implements RefreshableServiceInstances, I
 	/**
 	 * Create a new supplier.
 	 * @param discoveryClient the discovery client
-	 * @param configured the configured instances, which take precedence for a service that has
-	 * any
+	 * @param configured the configured instances, which take precedence for a service
+	 * that has any
 	 * @param endpointPath the path of the JSON-RPC endpoint of each service, such as
 	 * {@code /rpc}
 	 * @param weightKey the metadata key that holds an instance's weight

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link CheckpointAutoConfiguration}. No context here touches Redis: stores are
- * created but no checkpointable is restored against a real server.
+ * Tests for {@link CheckpointAutoConfiguration}. No context here touches Redis: stores
+ * are created but no checkpointable is restored against a real server.
  */
 class CheckpointAutoConfigurationTests {
 
@@ -88,7 +88,8 @@ class CheckpointAutoConfigurationTests {
 
 	@Test
 	void checkpointableBeansAreFoundAndRestoredOnStart() {
-		this.contextRunner.withBean("state", CheckpointedMap.class, () -> new CheckpointedMap<>("state", String.class, String.class))
+		this.contextRunner
+			.withBean("state", CheckpointedMap.class, () -> new CheckpointedMap<>("state", String.class, String.class))
 			.run((context) -> {
 				CheckpointManager manager = context.getBean(CheckpointManager.class);
 				assertThat(manager.getCheckpointNames()).containsExactly("state");
@@ -113,7 +114,8 @@ class CheckpointAutoConfigurationTests {
 		CheckpointProperties properties = new CheckpointProperties();
 		assertThat(CheckpointAutoConfiguration.nodeId(properties, new MockEnvironment())).isEqualTo("application");
 		assertThat(CheckpointAutoConfiguration.nodeId(properties,
-				new MockEnvironment().withProperty("spring.application.name", "kv store").withProperty("server.port", "8081")))
+				new MockEnvironment().withProperty("spring.application.name", "kv store")
+					.withProperty("server.port", "8081")))
 			.isEqualTo("kv-store-8081");
 		assertThat(CheckpointAutoConfiguration.nodeId(properties,
 				new MockEnvironment().withProperty("spring.application.name", "kv").withProperty("server.port", "0")))
@@ -134,7 +136,8 @@ class CheckpointAutoConfigurationTests {
 	void aChunkSizeLargerThanARedisValueFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("resilient-rpc.checkpoint.chunk-size=1GB").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("resilient-rpc.checkpoint.chunk-size");
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("resilient-rpc.checkpoint.chunk-size");
 		});
 	}
 
@@ -156,11 +159,13 @@ class CheckpointAutoConfigurationTests {
 
 	@Test
 	void twoCheckpointablesWithTheSameNameFailStartup() {
-		this.contextRunner.withBean("a", CheckpointedMap.class, () -> new CheckpointedMap<>("same", String.class, String.class))
+		this.contextRunner
+			.withBean("a", CheckpointedMap.class, () -> new CheckpointedMap<>("same", String.class, String.class))
 			.withBean("b", CheckpointedMap.class, () -> new CheckpointedMap<>("same", String.class, String.class))
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Two checkpointables are named 'same'");
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("Two checkpointables are named 'same'");
 			});
 	}
 
@@ -171,15 +176,18 @@ class CheckpointAutoConfigurationTests {
 
 	@Test
 	void healthIndicatorAndEndpointExistWhenActuatorIsPresent() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints").run((context) -> {
-			assertThat(context).hasSingleBean(CheckpointHealthIndicator.class);
-			assertThat(context).hasSingleBean(CheckpointEndpoint.class);
-		});
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CheckpointHealthIndicator.class);
+				assertThat(context).hasSingleBean(CheckpointEndpoint.class);
+			});
 	}
 
 	@Test
 	void withoutActuatorThereIsNoHealthIndicatorNorEndpoint() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints").withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints")
+			.withClassLoader(
+					new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(CheckpointHealthIndicator.class);
@@ -190,7 +198,8 @@ class CheckpointAutoConfigurationTests {
 	@Test
 	void aMutatingMethodWithoutCheckpointableFailsStartup() {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RpcServerAutoConfiguration.class, CheckpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RpcServerAutoConfiguration.class, CheckpointAutoConfiguration.class))
 			.withUserConfiguration(OrphanServiceConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -202,7 +211,8 @@ class CheckpointAutoConfigurationTests {
 	@Test
 	void mutatingMethodsOfACheckpointedServiceAreLogged() {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RpcServerAutoConfiguration.class, CheckpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RpcServerAutoConfiguration.class, CheckpointAutoConfiguration.class))
 			.withUserConfiguration(OrphanServiceConfiguration.class)
 			.withBean("orphanState", Checkpointable.class, () -> new EmptyState("orphan"))
 			.run((context) -> assertThat(context.getBean(CommandLogInterceptor.class).getLoggedMethods())

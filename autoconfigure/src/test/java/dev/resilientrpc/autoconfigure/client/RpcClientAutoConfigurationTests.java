@@ -15,8 +15,8 @@ import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -16,8 +16,8 @@ import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
 import dev.resilientrpc.checkpoint.InMemoryCheckpointStore;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.failover.FailoverServerInterceptor;
 import dev.resilientrpc.failover.PartitionLeases;
 import dev.resilientrpc.failover.PartitionedState;
@@ -58,7 +58,8 @@ class FailoverAutoConfigurationTests {
 		.withPropertyValues(redis.springPropertyValues())
 		.withPropertyValues("server.port=8081", INSTANCES);
 
-	private final ApplicationContextRunner kvRunner = this.contextRunner.withUserConfiguration(KvStateConfiguration.class);
+	private final ApplicationContextRunner kvRunner = this.contextRunner
+		.withUserConfiguration(KvStateConfiguration.class);
 
 	private LettuceConnectionFactory connectionFactory;
 
@@ -139,7 +140,8 @@ class FailoverAutoConfigurationTests {
 	@Test
 	void withoutARedisConnectionFactoryThereIsNoFailover() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CheckpointAutoConfiguration.class, FailoverAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CheckpointAutoConfiguration.class, FailoverAutoConfiguration.class))
 			.withPropertyValues("server.port=8081", INSTANCES)
 			.withUserConfiguration(KvStateConfiguration.class)
 			.run((context) -> {
@@ -260,7 +262,8 @@ class FailoverAutoConfigurationTests {
 	@Test
 	void twoLocalEntriesWithTheServerPortFailNamingTheInstanceProperty() {
 		this.kvRunner
-			.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081,http://localhost:8081")
+			.withPropertyValues(
+					"resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081,http://localhost:8081")
 			.run((context) -> assertFailure(context, "resilient-rpc.failover.instance", "2 instances of service 'kv'"));
 	}
 

@@ -102,7 +102,8 @@ class RpcServerAutoConfigurationTests {
 	void whenTwoBeansExportTheSameServiceThenStartupFails() {
 		this.contextRunner.withUserConfiguration(SecondGreeterConfiguration.class).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Service 'greeter' is exported by two beans");
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("Service 'greeter' is exported by two beans");
 		});
 	}
 

@@ -20,7 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * A node serving the ledger; run in-process by the tests and as a child JVM by the crash test.
+ * A node serving the ledger; run in-process by the tests and as a child JVM by the crash
+ * test.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -50,8 +51,9 @@ public class LedgerApplication {
 	}
 
 	/**
-	 * A checkpoint without state that records what the application looked like while it was
-	 * restored: the readiness state and whether the configured server port accepted connections.
+	 * A checkpoint without state that records what the application looked like while it
+	 * was restored: the readiness state and whether the configured server port accepted
+	 * connections.
 	 */
 	public static final class RestoreProbe implements Checkpointable {
 

@@ -20,8 +20,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A client of the kv nodes, with a stand-in for the retry interceptor of issue 3: it retries
- * every retryable failure, after the server's Retry-After, within a deadline.
+ * A client of the kv nodes, with a stand-in for the retry interceptor of issue 3: it
+ * retries every retryable failure, after the server's Retry-After, within a deadline.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -77,7 +77,8 @@ public class FailoverClientApplication {
 	@ResilientRpc(service = "kv")
 	public interface KvClient extends FailoverKvApi {
 
-		// reads may be retried after a connection cut off by the kill; appends are not, so that
+		// reads may be retried after a connection cut off by the kill; appends are not,
+		// so that
 		// their unknown outcomes are what the test checks
 		@Override
 		@ResilientRpc(idempotent = true)

@@ -7,8 +7,8 @@ import dev.resilientrpc.annotation.RoutingKey;
 import dev.resilientrpc.annotation.Unordered;
 
 /**
- * A key-value store whose {@link #append} makes every write visible in the value, so that a
- * write applied twice or lost shows.
+ * A key-value store whose {@link #append} makes every write visible in the value, so that
+ * a write applied twice or lost shows.
  */
 public interface FailoverKvApi {
 

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.StaticServiceInstances;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
 
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -20,7 +20,8 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperti
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link DiscoveryServiceInstances} with Spring Cloud's {@link SimpleDiscoveryClient}.
+ * Tests for {@link DiscoveryServiceInstances} with Spring Cloud's
+ * {@link SimpleDiscoveryClient}.
  */
 class DiscoveryServiceInstancesTests {
 
@@ -40,8 +41,8 @@ class DiscoveryServiceInstancesTests {
 		register("orders", "https://10.0.0.3:8443", Map.of());
 		assertThat(this.instances.getInstances("kv")).containsExactly(endpoint("kv", "http://10.0.0.1:8080/rpc"),
 				endpoint("kv", "http://10.0.0.2:8080/rpc"));
-		assertThat(this.instances.getInstances("orders")).containsExactly(
-				endpoint("orders", "https://10.0.0.3:8443/api/rpc"));
+		assertThat(this.instances.getInstances("orders"))
+			.containsExactly(endpoint("orders", "https://10.0.0.3:8443/api/rpc"));
 		assertThat(this.instances.getInstances("unknown")).isEmpty();
 	}
 

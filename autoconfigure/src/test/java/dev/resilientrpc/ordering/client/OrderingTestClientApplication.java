@@ -18,8 +18,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * A client of the ledger, with the real retry interceptor (the ledger's server deduplicates, so
- * the service is configured as idempotent) and a recorder of what each attempt carries.
+ * A client of the ledger, with the real retry interceptor (the ledger's server
+ * deduplicates, so the service is configured as idempotent) and a recorder of what each
+ * attempt carries.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

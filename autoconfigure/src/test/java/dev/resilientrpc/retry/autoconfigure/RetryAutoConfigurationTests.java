@@ -98,7 +98,8 @@ class RetryAutoConfigurationTests {
 
 	@Test
 	void whenBreakersAndBulkheadsAreDisabledThenTheirInterceptorsAreNotCreated() {
-		this.runner.withPropertyValues("resilient-rpc.circuit-breaker.enabled=false", "resilient-rpc.bulkhead.enabled=false")
+		this.runner
+			.withPropertyValues("resilient-rpc.circuit-breaker.enabled=false", "resilient-rpc.bulkhead.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(CircuitBreakerInterceptor.class)
 				.doesNotHaveBean(InstanceAvailability.class)
 				.doesNotHaveBean(BulkheadInterceptor.class)
@@ -165,15 +166,17 @@ class RetryAutoConfigurationTests {
 
 	@Test
 	void basePoliciesThatFormACycleFailTheStartup() {
-		this.runner.withPropertyValues("resilient-rpc.retry.policies.a.base-policy=b",
-				"resilient-rpc.retry.policies.b.base-policy=a")
+		this.runner
+			.withPropertyValues("resilient-rpc.retry.policies.a.base-policy=b",
+					"resilient-rpc.retry.policies.b.base-policy=a")
 			.run((context) -> assertThat(rootCause(context)).hasMessageContaining("cycle"));
 	}
 
 	@Test
 	void aServiceNamingAMissingPolicyFailsTheStartupNamingTheProperty() {
-		this.runner.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:1",
-				"resilient-rpc.client.services.kv.retry=writes")
+		this.runner
+			.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:1",
+					"resilient-rpc.client.services.kv.retry=writes")
 			.run((context) -> assertThat(rootCause(context))
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("resilient-rpc.client.services.kv.retry")
@@ -207,14 +210,18 @@ class RetryAutoConfigurationTests {
 	void badPolicyValuesFailTheStartupNamingTheProperty() {
 		assertFailsNaming("resilient-rpc.retry.policies.default.max-attempts=0",
 				"resilient-rpc.retry.policies.default.max-attempts");
-		assertFailsNaming("resilient-rpc.retry.policies.writes.delay=-1ms", "resilient-rpc.retry.policies.writes.delay");
+		assertFailsNaming("resilient-rpc.retry.policies.writes.delay=-1ms",
+				"resilient-rpc.retry.policies.writes.delay");
 		assertFailsNaming("resilient-rpc.retry.policies.writes.initial-delay=-5s",
 				"resilient-rpc.retry.policies.writes.initial-delay");
-		assertFailsNaming("resilient-rpc.retry.policies.writes.jitter=1.5", "resilient-rpc.retry.policies.writes.jitter");
-		assertFailsNaming("resilient-rpc.retry.policies.writes.jitter=-0.1", "resilient-rpc.retry.policies.writes.jitter");
+		assertFailsNaming("resilient-rpc.retry.policies.writes.jitter=1.5",
+				"resilient-rpc.retry.policies.writes.jitter");
+		assertFailsNaming("resilient-rpc.retry.policies.writes.jitter=-0.1",
+				"resilient-rpc.retry.policies.writes.jitter");
 		assertFailsNaming("resilient-rpc.retry.policies.writes.multiplier=0.5",
 				"resilient-rpc.retry.policies.writes.multiplier");
-		assertFailsNaming("resilient-rpc.retry.policies.writes.timeout=0s", "resilient-rpc.retry.policies.writes.timeout");
+		assertFailsNaming("resilient-rpc.retry.policies.writes.timeout=0s",
+				"resilient-rpc.retry.policies.writes.timeout");
 		assertFailsNaming("resilient-rpc.retry.policies.writes.attempt-timeout=-1s",
 				"resilient-rpc.retry.policies.writes.attempt-timeout");
 		assertFailsNaming("resilient-rpc.retry.budget.max-tokens=0", "resilient-rpc.retry.budget.max-tokens");
@@ -226,7 +233,8 @@ class RetryAutoConfigurationTests {
 	void aRandomBackoffWithMinDelayAboveMaxDelayFailsNamingMinDelay() {
 		this.runner.withPropertyValues("resilient-rpc.retry.policies.writes.backoff=random",
 				"resilient-rpc.retry.policies.writes.min-delay=5s", "resilient-rpc.retry.policies.default.max-delay=1s")
-			.run((context) -> assertThat(rootCause(context)).hasMessageContaining("resilient-rpc.retry.policies.writes.min-delay")
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessageContaining("resilient-rpc.retry.policies.writes.min-delay")
 				.hasMessageContaining("must not exceed max-delay"));
 	}
 

@@ -12,8 +12,8 @@ import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcRemoteException;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.retry.FaultyApi;
 import dev.resilientrpc.retry.VirtualTime;
@@ -24,8 +24,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The client application of the retry tests: one interface per service, each service with its
- * own policy (see {@code RetryFixture}).
+ * The client application of the retry tests: one interface per service, each service with
+ * its own policy (see {@code RetryFixture}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -54,7 +54,8 @@ public class RetryClientApplication {
 
 	/**
 	 * Sends each attempt to the first instance, in configured order, that every
-	 * {@link InstanceAvailability} reports available, as the load balancer does with its ring.
+	 * {@link InstanceAvailability} reports available, as the load balancer does with its
+	 * ring.
 	 */
 	static final class AvailableFirstSelector implements InstanceSelector {
 

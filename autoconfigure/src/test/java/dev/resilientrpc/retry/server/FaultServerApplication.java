@@ -21,11 +21,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The fault-injecting server: runs the {@link Faults} scripts before the call runs (as a server
- * that sheds load does, so the server's idempotency records keep none of it), answers every
- * request sent to
- * host {@value #BROKEN_HOST} with HTTP 502 and no JSON-RPC body, and can call itself through
- * {@link SelfClient}.
+ * The fault-injecting server: runs the {@link Faults} scripts before the call runs (as a
+ * server that sheds load does, so the server's idempotency records keep none of it),
+ * answers every request sent to host {@value #BROKEN_HOST} with HTTP 502 and no JSON-RPC
+ * body, and can call itself through {@link SelfClient}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -66,7 +65,8 @@ public class FaultServerApplication {
 				try {
 					String method = call.getMethod().getMethod().getName();
 					if (method.equals("call") || method.equals("read")) {
-						// the scripted step: a failure here is one before the call ran, as a shed is
+						// the scripted step: a failure here is one before the call ran,
+						// as a shed is
 						Faults.run(String.valueOf(call.getArguments()[0]), FaultyServer.arrival());
 					}
 					return chain.proceed(call);

@@ -17,15 +17,15 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cleans up after JVMs that died without running their shutdown hooks (for example a
- * test JVM killed with {@code SIGKILL}).
+ * Cleans up after JVMs that died without running their shutdown hooks (for example a test
+ * JVM killed with {@code SIGKILL}).
  * <p>
- * Every temporary directory this package creates starts with {@link #PREFIX} and holds
- * an owner file naming the JVM that created it and the {@code redis-server} running in
- * it, each as a pid plus start time so that a reused pid is never mistaken for it. The
- * first {@link RedisProcess} of a JVM scans the temporary directory once: directories
- * whose owner JVM is gone have their {@code redis-server} killed and are deleted.
- * Directories of live JVMs, and processes this package did not start, are left alone.
+ * Every temporary directory this package creates starts with {@link #PREFIX} and holds an
+ * owner file naming the JVM that created it and the {@code redis-server} running in it,
+ * each as a pid plus start time so that a reused pid is never mistaken for it. The first
+ * {@link RedisProcess} of a JVM scans the temporary directory once: directories whose
+ * owner JVM is gone have their {@code redis-server} killed and are deleted. Directories
+ * of live JVMs, and processes this package did not start, are left alone.
  */
 final class OrphanReaper {
 

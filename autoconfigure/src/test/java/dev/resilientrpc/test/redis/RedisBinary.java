@@ -23,10 +23,9 @@ import redis.embedded.core.ExecutableProvider;
  * temporary directory. A binary counts as available only when it exists and answers
  * {@code redis-server --version}; the result is computed once and cached.
  * <p>
- * {@link #preferred()} picks the binary to use when a test does not force one: the
- * value of the system property {@value #PROPERTY} ({@code system} or
- * {@code embedded}) when set, otherwise {@link #SYSTEM} when available, otherwise
- * {@link #EMBEDDED}.
+ * {@link #preferred()} picks the binary to use when a test does not force one: the value
+ * of the system property {@value #PROPERTY} ({@code system} or {@code embedded}) when
+ * set, otherwise {@link #SYSTEM} when available, otherwise {@link #EMBEDDED}.
  */
 public enum RedisBinary {
 
@@ -91,8 +90,8 @@ public enum RedisBinary {
 	}
 
 	/**
-	 * Return the binary to use when none is forced: the one named by the system
-	 * property {@value #PROPERTY}, otherwise {@link #SYSTEM} if available, otherwise
+	 * Return the binary to use when none is forced: the one named by the system property
+	 * {@value #PROPERTY}, otherwise {@link #SYSTEM} if available, otherwise
 	 * {@link #EMBEDDED}.
 	 * @return the preferred binary
 	 * @throws IllegalArgumentException if the system property has an unknown value
@@ -161,8 +160,9 @@ public enum RedisBinary {
 			return Resolution.unavailable("could not create a temporary directory: " + ex);
 		}
 		OrphanReaper.claim(directory, null);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> OrphanReaper.deleteRecursively(directory),
-				"resilientrpc-redis-binary-cleanup"));
+		Runtime.getRuntime()
+			.addShutdownHook(
+					new Thread(() -> OrphanReaper.deleteRecursively(directory), "resilientrpc-redis-binary-cleanup"));
 		try {
 			// Copies the resource matching this OS and architecture (for example
 			// /redis-server-6.2.6-v5-linux-amd64) into the directory and makes it
@@ -179,8 +179,7 @@ public enum RedisBinary {
 
 	private static Resolution verify(Path executable) {
 		try {
-			Process process = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true)
-				.start();
+			Process process = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
 			String output;
 			try (InputStream in = process.getInputStream()) {
 				output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -191,8 +190,8 @@ public enum RedisBinary {
 			}
 			Matcher matcher = VERSION.matcher(output);
 			if (process.exitValue() != 0 || !output.startsWith("Redis server") || !matcher.find()) {
-				return Resolution.unavailable(
-						executable + " --version exited with " + process.exitValue() + ": " + output);
+				return Resolution
+					.unavailable(executable + " --version exited with " + process.exitValue() + ": " + output);
 			}
 			return new Resolution(executable, matcher.group(1), null);
 		}

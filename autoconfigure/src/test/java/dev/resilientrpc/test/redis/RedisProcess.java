@@ -30,16 +30,16 @@ import org.jspecify.annotations.Nullable;
  * {@code redis-server --port P --bind 127.0.0.1 --save "" --appendonly no --dir <dataDir> --daemonize no <args>},
  * so the extra arguments (for example {@code --appendonly yes --appendfsync always} or
  * {@code --cluster-enabled yes}) override the defaults. Its output goes to
- * {@link #logFile()}. {@link #start()} returns once the process answers {@code PING}
- * (and is verified to be this process, not another one on the same port), or fails
- * after {@link #DEFAULT_STARTUP_TIMEOUT} with the tail of the log.
+ * {@link #logFile()}. {@link #start()} returns once the process answers {@code PING} (and
+ * is verified to be this process, not another one on the same port), or fails after
+ * {@link #DEFAULT_STARTUP_TIMEOUT} with the tail of the log.
  * <p>
  * The port is chosen on the first {@link #start()} and kept: after {@link #stop()} or
- * {@link #kill()}, {@link #start()} brings the server back on the same port with the
- * same data directory, so data persisted with AOF survives. {@link #close()} stops the
- * server and deletes the directory. Processes still running when the JVM exits are
- * killed by a shutdown hook, and leftovers of JVMs that died without running it are
- * reaped by the next test JVM.
+ * {@link #kill()}, {@link #start()} brings the server back on the same port with the same
+ * data directory, so data persisted with AOF survives. {@link #close()} stops the server
+ * and deletes the directory. Processes still running when the JVM exits are killed by a
+ * shutdown hook, and leftovers of JVMs that died without running it are reaped by the
+ * next test JVM.
  * <p>
  * Instances are thread-safe.
  */
@@ -144,8 +144,8 @@ public final class RedisProcess implements AutoCloseable {
 	 * free port (retrying on another one if it was taken meanwhile); later starts reuse
 	 * that port and the data directory.
 	 * @return this process
-	 * @throws IllegalStateException if the server is already running, has been closed,
-	 * or did not come up; the message includes the tail of its log
+	 * @throws IllegalStateException if the server is already running, has been closed, or
+	 * did not come up; the message includes the tail of its log
 	 */
 	public synchronized RedisProcess start() {
 		if (this.closed) {
@@ -171,8 +171,8 @@ public final class RedisProcess implements AutoCloseable {
 				lastFailure = ex;
 			}
 		}
-		throw new IllegalStateException("Could not start redis-server on a free port after " + PORT_ATTEMPTS
-				+ " attempts", lastFailure);
+		throw new IllegalStateException(
+				"Could not start redis-server on a free port after " + PORT_ATTEMPTS + " attempts", lastFailure);
 	}
 
 	/**
@@ -208,8 +208,8 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Kill the server with {@code SIGKILL}, as in a crash, and wait for it to exit.
-	 * Does nothing if it is not running.
+	 * Kill the server with {@code SIGKILL}, as in a crash, and wait for it to exit. Does
+	 * nothing if it is not running.
 	 */
 	public synchronized void kill() {
 		Process current = this.process;
@@ -222,8 +222,7 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the server and delete its data directory. The process cannot be started
-	 * again.
+	 * Stop the server and delete its data directory. The process cannot be started again.
 	 */
 	@Override
 	public synchronized void close() {
@@ -292,8 +291,8 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Return the directory the server runs in and keeps its files (AOF, cluster
-	 * config, log) in.
+	 * Return the directory the server runs in and keeps its files (AOF, cluster config,
+	 * log) in.
 	 * @return the data directory
 	 */
 	public Path dataDir() {
@@ -344,9 +343,9 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	private void launch(Path executable, int port) {
-		List<String> command = new ArrayList<>(List.of(executable.toString(), "--port", Integer.toString(port),
-				"--bind", HOST, "--save", "", "--appendonly", "no", "--dir", this.dataDir.toString(), "--daemonize",
-				"no"));
+		List<String> command = new ArrayList<>(
+				List.of(executable.toString(), "--port", Integer.toString(port), "--bind", HOST, "--save", "",
+						"--appendonly", "no", "--dir", this.dataDir.toString(), "--daemonize", "no"));
 		command.addAll(this.arguments);
 		long logOffset = logSize();
 		Process started;
@@ -400,8 +399,8 @@ public final class RedisProcess implements AutoCloseable {
 						return;
 					}
 					// Someone else answers on this port: ours will fail to bind it
-					throw new PortInUseException("Port " + port + " is answered by another redis-server"
-							+ describeLog(readLog(logOffset)));
+					throw new PortInUseException(
+							"Port " + port + " is answered by another redis-server" + describeLog(readLog(logOffset)));
 				}
 				lastProblem = "PING answered " + pong;
 			}
@@ -412,8 +411,9 @@ public final class RedisProcess implements AutoCloseable {
 				lastProblem = ex.toString();
 			}
 			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("redis-server did not answer PING on port " + port + " within "
-						+ this.startupTimeout.toMillis() + "ms (" + lastProblem + ")" + describeLog(readLog(logOffset)));
+				throw new IllegalStateException(
+						"redis-server did not answer PING on port " + port + " within " + this.startupTimeout.toMillis()
+								+ "ms (" + lastProblem + ")" + describeLog(readLog(logOffset)));
 			}
 			sleep(20);
 		}
@@ -432,13 +432,14 @@ public final class RedisProcess implements AutoCloseable {
 			if (candidate == 6379) {
 				continue;
 			}
-			if (cluster && (candidate + CLUSTER_BUS_PORT_OFFSET > 65535
-					|| !isFree(candidate + CLUSTER_BUS_PORT_OFFSET))) {
+			if (cluster
+					&& (candidate + CLUSTER_BUS_PORT_OFFSET > 65535 || !isFree(candidate + CLUSTER_BUS_PORT_OFFSET))) {
 				continue;
 			}
 			return candidate;
 		}
-		throw new IllegalStateException("Could not find a free port" + (cluster ? " with a free cluster bus port" : ""));
+		throw new IllegalStateException(
+				"Could not find a free port" + (cluster ? " with a free cluster bus port" : ""));
 	}
 
 	private boolean isClusterEnabled() {

@@ -26,10 +26,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * static void redisProperties(DynamicPropertyRegistry registry) {
  *     redis.registerSpringProperties(registry);
  * }
- * </pre> With {@link #servers(int)} it runs several independent servers (each with its own
- * port and data directory, all with the same arguments), for example the masters of a
- * cluster. {@link #start()} and {@link #stop()} drive it by hand outside of JUnit.
- * Nested test classes share the servers of their enclosing class.
+ * </pre> With {@link #servers(int)} it runs several independent servers (each with its
+ * own port and data directory, all with the same arguments), for example the masters of a
+ * cluster. {@link #start()} and {@link #stop()} drive it by hand outside of JUnit. Nested
+ * test classes share the servers of their enclosing class.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -121,7 +121,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 		RedisBinary resolved = binary();
 		try {
 			for (int i = 0; i < this.count; i++) {
-				RedisProcess server = RedisProcess.create(resolved, this.arguments, RedisProcess.DEFAULT_STARTUP_TIMEOUT);
+				RedisProcess server = RedisProcess.create(resolved, this.arguments,
+						RedisProcess.DEFAULT_STARTUP_TIMEOUT);
 				this.servers.add(server);
 				server.start();
 			}
@@ -163,8 +164,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 	}
 
 	/**
-	 * Return the binary the servers run: the one given to {@link #withBinary} or else
-	 * the {@link RedisBinary#preferred() preferred} one.
+	 * Return the binary the servers run: the one given to {@link #withBinary} or else the
+	 * {@link RedisBinary#preferred() preferred} one.
 	 * @return the binary
 	 */
 	public synchronized RedisBinary binary() {
@@ -199,8 +200,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
 	 */
 	public synchronized List<RedisProcess> servers() {
 		if (this.servers.isEmpty()) {
-			throw new IllegalStateException("The redis servers are not started; register "
-					+ getClass().getSimpleName() + " with @RegisterExtension on a static field");
+			throw new IllegalStateException("The redis servers are not started; register " + getClass().getSimpleName()
+					+ " with @RegisterExtension on a static field");
 		}
 		return List.copyOf(this.servers);
 	}

@@ -241,7 +241,8 @@ class RedisServerExtensionTests {
 	}
 
 	private static void assumeAvailable(RedisBinary binary) {
-		assumeTrue(binary.isAvailable(), () -> binary + " redis-server is not available: " + binary.unavailableReason());
+		assumeTrue(binary.isAvailable(),
+				() -> binary + " redis-server is not available: " + binary.unavailableReason());
 	}
 
 	private static <T> T withCommands(RedisProcess server, Function<RedisCommands<String, String>, T> action) {

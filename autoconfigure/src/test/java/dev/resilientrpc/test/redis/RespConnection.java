@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
  * A minimal blocking RESP client used to probe and shut down {@code redis-server}
  * processes without depending on a Redis client library.
  * <p>
- * {@link #command(String...)} returns simple strings, errors and integers with their
- * type prefix ({@code +PONG}, {@code -ERR ...}, {@code :1}) and bulk strings as their
- * content ({@code $-1} for nil). Arrays are not supported.
+ * {@link #command(String...)} returns simple strings, errors and integers with their type
+ * prefix ({@code +PONG}, {@code -ERR ...}, {@code :1}) and bulk strings as their content
+ * ({@code $-1} for nil). Arrays are not supported.
  */
 final class RespConnection implements Closeable {
 

@@ -8,8 +8,8 @@ import java.io.InputStream;
 import dev.resilientrpc.checkpoint.Checkpointable;
 
 /**
- * A state that is one array of bytes, so that the benchmarks measure the checkpoint pipeline
- * (format, checksum, chunking, Redis) rather than a serializer.
+ * A state that is one array of bytes, so that the benchmarks measure the checkpoint
+ * pipeline (format, checksum, chunking, Redis) rather than a serializer.
  */
 final class BlobState implements Checkpointable {
 

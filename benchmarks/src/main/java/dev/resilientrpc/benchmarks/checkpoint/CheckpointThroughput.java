@@ -21,10 +21,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Checkpoint write and restore throughput for 1, 10 and 100 MB states, beside raw Lettuce
- * {@code SET}/{@code GET} of the same bytes (one value, and 1 MB chunks pipelined) against the
- * same private redis-server in the same run. Prints the median of several runs per size.
+ * {@code SET}/{@code GET} of the same bytes (one value, and 1 MB chunks pipelined)
+ * against the same private redis-server in the same run. Prints the median of several
+ * runs per size.
  *
- * <p>Run with {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.CheckpointThroughput [compression]}.
+ * <p>
+ * Run with
+ * {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.CheckpointThroughput [compression]}.
  */
 public final class CheckpointThroughput {
 
@@ -103,7 +106,8 @@ public final class CheckpointThroughput {
 			started = System.nanoTime();
 			List<RedisFuture<?>> futures = new ArrayList<>();
 			for (int c = 0; c < sizeMb; c++) {
-				futures.add(raw.async().set((name + ":" + c).getBytes(), Arrays.copyOfRange(data, c * MB, (c + 1) * MB)));
+				futures
+					.add(raw.async().set((name + ":" + c).getBytes(), Arrays.copyOfRange(data, c * MB, (c + 1) * MB)));
 			}
 			LettuceFutures.awaitAll(60, TimeUnit.SECONDS, futures.toArray(new RedisFuture<?>[0]));
 			record(chunkSets, i, sizeMb, started);
@@ -124,7 +128,8 @@ public final class CheckpointThroughput {
 				100 * restore / bestGet);
 	}
 
-	private static CheckpointManager manager(LettuceConnectionFactory factory, BlobState state, Compression compression) {
+	private static CheckpointManager manager(LettuceConnectionFactory factory, BlobState state,
+			Compression compression) {
 		return CheckpointManager.builder(new RedisCheckpointStore(factory, "bench"))
 			.checkpointables(List.of(state))
 			.nodeId("bench")

@@ -27,9 +27,9 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Cost per call of the command log: a logged {@code kv.put} against a private redis-server
- * beside an unlogged {@code kv.get} through the same JSON-RPC server (no HTTP) and a plain
- * synchronous {@code XADD} over the same connection factory, for each
+ * Cost per call of the command log: a logged {@code kv.put} against a private
+ * redis-server beside an unlogged {@code kv.get} through the same JSON-RPC server (no
+ * HTTP) and a plain synchronous {@code XADD} over the same connection factory, for each
  * durability. Run with {@code -t 1} and {@code -t 4} to see group commit at work:
  * {@code benchmarks/run.sh jmh CommandLogAppend -t 4}.
  */
@@ -42,7 +42,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 public class CommandLogAppendBenchmark {
 
 	@Param({ "SYNC", "ASYNC" })
-	public Durability durability;
+	public Durability durability = Durability.SYNC;
 
 	private LocalRedis redis;
 
@@ -82,8 +82,8 @@ public class CommandLogAppendBenchmark {
 	}
 
 	/**
-	 * Baseline: one plain {@code XADD} of a similar entry over the same connection factory,
-	 * synchronously, what a logged call costs at least when it is alone.
+	 * Baseline: one plain {@code XADD} of a similar entry over the same connection
+	 * factory, synchronously, what a logged call costs at least when it is alone.
 	 * @return the record id
 	 */
 	@Benchmark

@@ -24,8 +24,8 @@ import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
 /**
- * A key-value node without Spring Boot: a state made of a blob (to make it large) and a map,
- * the command log interceptor and a transport-neutral JSON-RPC server.
+ * A key-value node without Spring Boot: a state made of a blob (to make it large) and a
+ * map, the command log interceptor and a transport-neutral JSON-RPC server.
  */
 final class KvNode {
 
@@ -39,7 +39,9 @@ final class KvNode {
 
 	KvNode(CheckpointStore store, byte[] blob, Consumer<CheckpointManager.Builder> customizer) {
 		this.state = new KvState(blob);
-		CheckpointManager.Builder builder = CheckpointManager.builder(store).checkpointables(List.of(this.state)).keep(1);
+		CheckpointManager.Builder builder = CheckpointManager.builder(store)
+			.checkpointables(List.of(this.state))
+			.keep(1);
 		customizer.accept(builder);
 		this.manager = builder.build();
 		RpcServiceRegistry registry = RpcServiceRegistry.of(Map.of("kv", new KvService(this.state)));

@@ -16,8 +16,8 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * A private {@code redis-server} (from the PATH) on a free loopback port, without persistence,
- * so that benchmarks never touch a shared Redis.
+ * A private {@code redis-server} (from the PATH) on a free loopback port, without
+ * persistence, so that benchmarks never touch a shared Redis.
  */
 final class LocalRedis implements AutoCloseable {
 

@@ -11,11 +11,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Recovery of a 100 MB checkpoint plus 10,000 logged calls after it: a node takes the
- * checkpoint, serves 10,000 logged {@code kv.put} calls (sync durability), and a second node
- * then restores the checkpoint and replays the log. Also prints the per-call cost of the
- * logged calls.
+ * checkpoint, serves 10,000 logged {@code kv.put} calls (sync durability), and a second
+ * node then restores the checkpoint and replays the log. Also prints the per-call cost of
+ * the logged calls.
  *
- * <p>Run with {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.RecoveryTime [stateMb] [calls]}.
+ * <p>
+ * Run with
+ * {@code benchmarks/run.sh dev.resilientrpc.benchmarks.checkpoint.RecoveryTime [stateMb] [calls]}.
  */
 public final class RecoveryTime {
 
@@ -24,7 +26,8 @@ public final class RecoveryTime {
 
 	/**
 	 * Run the benchmark.
-	 * @param args optional state size in MB (default 100) and number of calls (default 10000)
+	 * @param args optional state size in MB (default 100) and number of calls (default
+	 * 10000)
 	 * @throws Exception on failure
 	 */
 	public static void main(String[] args) throws Exception {
@@ -67,10 +70,11 @@ public final class RecoveryTime {
 			throw new IllegalStateException("Recovered state differs: " + second.state.map.size() + " entries");
 		}
 		CheckpointStatus status = second.manager.getStatus("kv");
-		System.out.printf("state %d MB (checkpoint %d bytes, written in %d ms), %d logged calls at %.1f us/call "
-				+ "(sequential, sync): recovery %d ms (replay of %d calls %d ms)%n", blob.length >> 20,
-				checkpoint.lastCheckpointSize(), checkpoint.lastCheckpointDuration().toMillis(), calls, perCall,
-				recovery / 1_000_000, status.replayedCalls(), status.replayDuration().toMillis());
+		System.out.printf(
+				"state %d MB (checkpoint %d bytes, written in %d ms), %d logged calls at %.1f us/call "
+						+ "(sequential, sync): recovery %d ms (replay of %d calls %d ms)%n",
+				blob.length >> 20, checkpoint.lastCheckpointSize(), checkpoint.lastCheckpointDuration().toMillis(),
+				calls, perCall, recovery / 1_000_000, status.replayedCalls(), status.replayDuration().toMillis());
 	}
 
 }

@@ -10,14 +10,14 @@ import java.util.Random;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
-import dev.resilientrpc.loadbalancer.HashRing;
+import dev.resilientrpc.cluster.HashRing;
 
 /**
- * Prints how evenly the ring spreads keys and calls and how many move when an instance leaves,
- * with and without bounded loads. Deterministic (fixed seeds), single-threaded.
+ * Prints how evenly the ring spreads keys and calls and how many move when an instance
+ * leaves, with and without bounded loads. Deterministic (fixed seeds), single-threaded.
  * Run: {@code benchmarks/run.sh dev.resilientrpc.benchmarks.loadbalancer.LoadSpread}.
  */
 public final class LoadSpread {
@@ -36,7 +36,10 @@ public final class LoadSpread {
 		builds();
 	}
 
-	/** How long the thread that rebuilds a ring spends on it (callers go on with the old one). */
+	/**
+	 * How long the thread that rebuilds a ring spends on it (callers go on with the old
+	 * one).
+	 */
 	private static void builds() {
 		System.out.println();
 		for (int n : new int[] { 10, 100, 1_000 }) {
@@ -54,7 +57,10 @@ public final class LoadSpread {
 		}
 	}
 
-	/** Uniform keys on one cluster: spread and movement, ours beside the TreeMap + MD5 ring. */
+	/**
+	 * Uniform keys on one cluster: spread and movement, ours beside the TreeMap + MD5
+	 * ring.
+	 */
 	private static void keys() {
 		System.out.println("Keys: " + KEYS + " uniform keys, 160 virtual nodes, instance 3 removed");
 		System.out.printf("%-22s %9s %13s %15s %15s %12s%n", "ring", "instances", "peak/average", "keys moved",
@@ -105,9 +111,9 @@ public final class LoadSpread {
 			for (int c = 0; c < clusters; c++) {
 				List<ServiceInstance> members = new ArrayList<>();
 				for (int i = 0; i < n; i++) {
-					members.add(new ServiceInstance("kv", URI.create("http://10." + random.nextInt(256) + "."
-							+ random.nextInt(256) + "." + random.nextInt(256) + ":" + (1024 + random.nextInt(60000))
-							+ "/rpc")));
+					members.add(new ServiceInstance("kv",
+							URI.create("http://10." + random.nextInt(256) + "." + random.nextInt(256) + "."
+									+ random.nextInt(256) + ":" + (1024 + random.nextInt(60000)) + "/rpc")));
 				}
 				HashRing ring = HashRing.of(members, 160);
 				for (int i = 0; i < ring.size(); i++) {
@@ -168,10 +174,11 @@ public final class LoadSpread {
 		}
 		double peak = loads.values().stream().mapToInt(Integer::intValue).max().orElse(0)
 				/ ((double) keys.length / members.size());
-		System.out.printf("%-30s %11s %13.3f %8s %13.2f%% %15.2f%%%n", name, (factor != null) ? factor : "none",
-				peak, (factor != null) ? String.format("%.3f", Math.ceil(factor * keys.length / 10) / (keys.length / 10.0))
-						: "-",
-				100.0 * moved / keys.length, 100.0 * forced / keys.length);
+		System.out
+			.printf("%-30s %11s %13.3f %8s %13.2f%% %15.2f%%%n", name, (factor != null) ? factor : "none", peak,
+					(factor != null)
+							? String.format("%.3f", Math.ceil(factor * keys.length / 10) / (keys.length / 10.0)) : "-",
+					100.0 * moved / keys.length, 100.0 * forced / keys.length);
 	}
 
 	private static ServiceInstance[] place(String[] keys, @Nullable Double factor, List<ServiceInstance> members) {

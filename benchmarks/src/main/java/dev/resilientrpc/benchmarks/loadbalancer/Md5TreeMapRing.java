@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
- * A ring built the way Dubbo's {@code ConsistentHashLoadBalance} builds its own (written here
- * from its description, for comparison): 160 replicas per instance, four 32-bit points cut from
- * each MD5 digest of {@code address + i}, kept in a {@code TreeMap<Long, instance>}; a key is
- * the first 32 bits of its MD5 digest and goes to the ceiling entry, wrapping to the first.
+ * A ring built the way Dubbo's {@code ConsistentHashLoadBalance} builds its own (written
+ * here from its description, for comparison): 160 replicas per instance, four 32-bit
+ * points cut from each MD5 digest of {@code address + i}, kept in a
+ * {@code TreeMap<Long, instance>}; a key is the first 32 bits of its MD5 digest and goes
+ * to the ceiling entry, wrapping to the first.
  */
 final class Md5TreeMapRing {
 

@@ -17,20 +17,21 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer.Lease;
-import dev.resilientrpc.loadbalancer.HashRing;
+import dev.resilientrpc.cluster.HashRing;
 
 /**
- * Time to find the instance of one key, the key's hashing included, for the same 4,096 keys:
+ * Time to find the instance of one key, the key's hashing included, for the same 4,096
+ * keys:
  * <ul>
  * <li>{@code hashRing}: our ring (XXH3, binary search over sorted primitive arrays);</li>
  * <li>{@code md5TreeMap}: a Dubbo-style ring ({@code TreeMap} + MD5, 160 replicas);</li>
- * <li>{@code guavaJump}: Guava's {@code Hashing.consistentHash} over a murmur3_128 hash of the
- * key (no virtual nodes, no weights, and it can only remove the last bucket);</li>
- * <li>{@code balancerLease}: the whole selection step of a call (ring lookup, availability,
- * in-flight accounting, release).</li>
+ * <li>{@code guavaJump}: Guava's {@code Hashing.consistentHash} over a murmur3_128 hash
+ * of the key (no virtual nodes, no weights, and it can only remove the last bucket);</li>
+ * <li>{@code balancerLease}: the whole selection step of a call (ring lookup,
+ * availability, in-flight accounting, release).</li>
  * </ul>
  * Run: {@code benchmarks/run.sh jmh RingLookup -f 1 -wi 3 -w 1s -i 5 -r 1s}.
  */

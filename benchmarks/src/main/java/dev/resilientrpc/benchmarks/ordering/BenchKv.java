@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.annotation.RoutingKey;
 
 /**
- * The benchmarked API: a write that does almost nothing, so that what is measured is the cost
- * around it.
+ * The benchmarked API: a write that does almost nothing, so that what is measured is the
+ * cost around it.
  */
 public interface BenchKv {
 

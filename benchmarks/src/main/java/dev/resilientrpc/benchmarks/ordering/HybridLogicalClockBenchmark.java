@@ -18,8 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.resilientrpc.ordering.HybridLogicalClock;
 
 /**
- * The hybrid logical clock's tick, the one piece of ordering on every call's path (client and
- * server), alone and with all threads ticking one clock.
+ * The hybrid logical clock's tick, the one piece of ordering on every call's path (client
+ * and server), alone and with all threads ticking one clock.
  *
  * <pre>
  * benchmarks/run.sh jmh HybridLogicalClockBenchmark

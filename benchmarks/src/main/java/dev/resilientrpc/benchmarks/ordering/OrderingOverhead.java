@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +38,7 @@ import dev.resilientrpc.ordering.OrderingServerInterceptor;
 import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.ordering.RedisOrderingStore;
 import dev.resilientrpc.ordering.StalePolicies;
-import dev.resilientrpc.ordering.StalePolicy;
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcHeaders;
 import dev.resilientrpc.server.JsonRpcServer;
@@ -55,21 +56,21 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Load driver: the per-call cost of timestamp ordering plus idempotency (Redis store and
- * in-memory store) beside the same call without them, on one hot key and on many keys, from
- * many client threads. Prints throughput, p50 and p99 latency, the share of stale rejections
- * and, for Redis, the Redis round trips per call.
+ * in-memory store) beside the same call without them, on one hot key and on many keys,
+ * from many client threads. Prints throughput, p50 and p99 latency, the share of stale
+ * rejections and, for Redis, the Redis round trips per call.
  *
- * <p>Two transports: {@code inprocess} calls {@link JsonRpcServer#handle} directly, which
- * isolates the cost of the interceptors; {@code http} makes real calls through a client proxy
- * to a Boot server on loopback, both in this JVM.
+ * <p>
+ * Two transports: {@code inprocess} calls {@link JsonRpcServer#handle} directly, which
+ * isolates the cost of the interceptors; {@code http} makes real calls through a client
+ * proxy to a Boot server on loopback, both in this JVM.
  *
  * <pre>
  * benchmarks/run.sh dev.resilientrpc.benchmarks.ordering.OrderingOverhead \
  *     [--transports=inprocess,http] [--stores=none,in-memory,redis] [--keys=1,10000] \
  *     [--threads=16] [--warmup=2] [--seconds=5] [--reorder-window=0] [--redis-port=N]
- * </pre>
- * Without {@code --redis-port} a private {@code redis-server} (from the PATH) is started on a
- * free port and stopped at the end.
+ * </pre> Without {@code --redis-port} a private {@code redis-server} (from the PATH) is
+ * started on a free port and stopped at the end.
  */
 public final class OrderingOverhead {
 
@@ -95,8 +96,8 @@ public final class OrderingOverhead {
 		window = Duration.ofMillis(Long.parseLong(options.getOrDefault("reorder-window", "0")));
 		RedisServer redis = null;
 		if (stores.contains("redis")) {
-			redis = options.containsKey("redis-port") ? RedisServer.external(Integer.parseInt(options.get("redis-port")))
-					: RedisServer.start();
+			redis = options.containsKey("redis-port")
+					? RedisServer.external(Integer.parseInt(options.get("redis-port"))) : RedisServer.start();
 		}
 		System.out.printf(
 				"OrderingOverhead: %d client threads, %d s warm-up, %d s measured, reorder window %d ms, %d cores, Java %s%n",
@@ -114,8 +115,9 @@ public final class OrderingOverhead {
 						if ("none".equals(store)) {
 							baseline = result.throughput();
 						}
-						System.out.printf("%-10s %-10s %6d %10.0f %9.1f %9.1f %6.1f%% %8s %9s%n", transport, store, keys,
-								result.throughput(), result.p50Micros(), result.p99Micros(), result.stalePercent(),
+						System.out.printf("%-10s %-10s %6d %10.0f %9.1f %9.1f %6.1f%% %8s %9s%n", transport, store,
+								keys, result.throughput(), result.p50Micros(), result.p99Micros(),
+								result.stalePercent(),
 								(result.redisRoundTrips() >= 0) ? String.format("%.2f", result.redisRoundTrips()) : "-",
 								(baseline > 0) ? String.format("%.0f%%", 100 * result.throughput() / baseline) : "-");
 						if (result.errors() > 0) {
@@ -146,7 +148,7 @@ public final class OrderingOverhead {
 			if ("redis".equals(store)) {
 				connectionFactory = redisConnectionFactory(requireRedis(redis));
 				template = new StringRedisTemplate(connectionFactory);
-				template.getConnectionFactory().getConnection().serverCommands().flushAll();
+				connectionFactory.getConnection().serverCommands().flushAll();
 				orderingStore = new RedisOrderingStore(template, "bench:", Duration.ofHours(24), Duration.ofHours(24),
 						Duration.ofSeconds(30));
 			}
@@ -158,8 +160,8 @@ public final class OrderingOverhead {
 			interceptors.add(new IdempotencyServerInterceptor(orderingStore, mapper, OrderingOptions.defaults(),
 					OrderingListener.NONE, true));
 			interceptors.add(new OrderingServerInterceptor(serverClock, orderingStore, mapper,
-					new StalePolicies(StalePolicy.REJECT, Map.of()), OrderingOptions.defaults().withReorderWindow(window),
-					OrderingListener.NONE));
+					new StalePolicies(StalePolicy.REJECT, Map.of()),
+					OrderingOptions.defaults().withReorderWindow(window), OrderingListener.NONE));
 		}
 		JsonRpcServer server = new JsonRpcServer(registry, mapper, interceptors, 64, 100);
 		String[] keyNames = keyNames(keys);
@@ -175,7 +177,8 @@ public final class OrderingOverhead {
 					case RpcHeaders.ORDERING_KEY -> key;
 					default -> null;
 				};
-				byte[] body = ("{\"jsonrpc\":\"2.0\",\"method\":\"kv.put\",\"params\":[\"" + key + "\",\"v\"],\"id\":1}")
+				byte[] body = ("{\"jsonrpc\":\"2.0\",\"method\":\"kv.put\",\"params\":[\"" + key
+						+ "\",\"v\"],\"id\":1}")
 					.getBytes(StandardCharsets.UTF_8);
 				JsonRpcServer.Response response = server.handle(body, body.length, headers);
 				byte[] answer = response.body();
@@ -194,9 +197,10 @@ public final class OrderingOverhead {
 
 	private static Result http(String store, int keys, int threads, Duration warmup, Duration measure,
 			@Nullable RedisServer redis) throws Exception {
-		List<String> serverArguments = new ArrayList<>(List.of("--server.port=0", "--resilient-rpc.client.enabled=false",
-				"--spring.main.banner-mode=off", "--logging.level.root=warn", "--server.tomcat.threads.max=64",
-				"--resilient-rpc.ordering.reorder-window=" + window.toMillis() + "ms"));
+		List<String> serverArguments = new ArrayList<>(
+				List.of("--server.port=0", "--resilient-rpc.client.enabled=false", "--spring.main.banner-mode=off",
+						"--logging.level.root=warn", "--server.tomcat.threads.max=64",
+						"--resilient-rpc.ordering.reorder-window=" + window.toMillis() + "ms"));
 		LettuceConnectionFactory connectionFactory = null;
 		StringRedisTemplate template = null;
 		switch (store) {
@@ -208,13 +212,13 @@ public final class OrderingOverhead {
 				serverArguments.add("--spring.data.redis.port=" + running.port());
 				connectionFactory = redisConnectionFactory(running);
 				template = new StringRedisTemplate(connectionFactory);
-				template.getConnectionFactory().getConnection().serverCommands().flushAll();
+				connectionFactory.getConnection().serverCommands().flushAll();
 			}
 			default -> throw new IllegalArgumentException("Unknown store '" + store + "'");
 		}
 		ConfigurableApplicationContext server = new SpringApplicationBuilder(BenchServerApplication.class)
 			.run(serverArguments.toArray(String[]::new));
-		int port = ((WebServerApplicationContext) server).getWebServer().getPort();
+		int port = Objects.requireNonNull(((WebServerApplicationContext) server).getWebServer()).getPort();
 		ConfigurableApplicationContext client = new SpringApplicationBuilder(BenchClientApplication.class)
 			.web(WebApplicationType.NONE)
 			.run("--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port,
@@ -343,7 +347,8 @@ public final class OrderingOverhead {
 		}
 		Arrays.sort(all);
 		long staleCalls = Arrays.stream(stale).sum();
-		// calls that completed after the measured period ended are counted; they were started in it
+		// calls that completed after the measured period ended are counted; they were
+		// started in it
 		return new Result(total / (elapsed / 1e9), percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3,
 				(total > 0) ? 100.0 * staleCalls / total : 0, Arrays.stream(errors).sum(), sampleError[0],
 				(before >= 0 && total > 0) ? (double) (after - before) / total : -1);
@@ -436,8 +441,8 @@ public final class OrderingOverhead {
 			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 				port = socket.getLocalPort();
 			}
-			Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-					"--save", "", "--appendonly", "no")
+			Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind",
+					"127.0.0.1", "--save", "", "--appendonly", "no")
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();

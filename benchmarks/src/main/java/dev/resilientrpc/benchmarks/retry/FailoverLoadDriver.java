@@ -31,8 +31,8 @@ import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.InstanceSelector;
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -43,14 +43,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Load driver: three JSON-RPC instances on loopback, one of which sheds 30% of requests with
- * {@code -32002} (HTTP 503); then a total outage where all three shed every request. Compares
- * resilient-rpc with its defaults (retry, budget, breakers, bulkhead) against the same client
- * with our resilience switched off and each call wrapped in Resilience4j's {@code Retry} with
- * its defaults (3 attempts, 500ms apart, every exception retried). Both spread attempts over
- * the instances round-robin, standing in for the load balancer.
+ * Load driver: three JSON-RPC instances on loopback, one of which sheds 30% of requests
+ * with {@code -32002} (HTTP 503); then a total outage where all three shed every request.
+ * Compares resilient-rpc with its defaults (retry, budget, breakers, bulkhead) against
+ * the same client with our resilience switched off and each call wrapped in
+ * Resilience4j's {@code Retry} with its defaults (3 attempts, 500ms apart, every
+ * exception retried). Both spread attempts over the instances round-robin, standing in
+ * for the load balancer.
  *
- * <p>Run: {@code benchmarks/run.sh dev.resilientrpc.benchmarks.retry.FailoverLoadDriver [calls] [threads]}
+ * <p>
+ * Run:
+ * {@code benchmarks/run.sh dev.resilientrpc.benchmarks.retry.FailoverLoadDriver [calls] [threads]}
  */
 public final class FailoverLoadDriver {
 
@@ -58,13 +61,15 @@ public final class FailoverLoadDriver {
 	}
 
 	public static void main(String[] args) throws Exception {
-		// the JDK's HTTP server writes headers and body apart: without this, Nagle's algorithm and
+		// the JDK's HTTP server writes headers and body apart: without this, Nagle's
+		// algorithm and
 		// delayed ACKs add 40ms to most calls on loopback
 		System.setProperty("sun.net.httpserver.nodelay", "true");
 		int calls = (args.length > 0) ? Integer.parseInt(args[0]) : 3000;
 		int threads = (args.length > 1) ? Integer.parseInt(args[1]) : 8;
 		List<Instance> instances = List.of(new Instance(), new Instance(), new Instance());
-		String list = String.join(",", instances.stream().map((instance) -> "http://127.0.0.1:" + instance.port()).toList());
+		String list = String.join(",",
+				instances.stream().map((instance) -> "http://127.0.0.1:" + instance.port()).toList());
 		System.out.printf(Locale.ROOT, "%d calls per phase on %d threads; instances %s%n", calls, threads, list);
 		System.out.printf(Locale.ROOT, "%-34s %-28s %9s %14s %9s %9s  %s%n", "phase", "client", "success",
 				"attempts/call", "p50 ms", "p99 ms", "failures");
@@ -82,8 +87,8 @@ public final class FailoverLoadDriver {
 					(id) -> retry.executeSupplier(() -> plainClient.echo(id)), true);
 
 			instances.get(2).failureRate = 0.3;
-			run("30% failures on 1 of 3 instances", "resilient-rpc defaults", instances, calls, threads, oursClient::echo,
-					true);
+			run("30% failures on 1 of 3 instances", "resilient-rpc defaults", instances, calls, threads,
+					oursClient::echo, true);
 			run("30% failures on 1 of 3 instances", "Resilience4j Retry defaults", instances, calls, threads,
 					(id) -> retry.executeSupplier(() -> plainClient.echo(id)), true);
 
@@ -103,7 +108,8 @@ public final class FailoverLoadDriver {
 					"resilient-rpc.client.services.echo.instances=" + instances,
 					"resilient-rpc.retry.enabled=" + resilient, "resilient-rpc.circuit-breaker.enabled=" + resilient,
 					"resilient-rpc.bulkhead.enabled=" + resilient,
-					// Resilience4j's default bulkhead admits 25 concurrent calls, more than the driver makes
+					// Resilience4j's default bulkhead admits 25 concurrent calls, more
+					// than the driver makes
 					"resilient-rpc.client.read-timeout=5s")
 			.run();
 	}
@@ -200,8 +206,8 @@ public final class FailoverLoadDriver {
 	}
 
 	/**
-	 * A minimal JSON-RPC instance on the JDK's HTTP server that answers {@code echo} and sheds a
-	 * given share of requests with {@code -32002}.
+	 * A minimal JSON-RPC instance on the JDK's HTTP server that answers {@code echo} and
+	 * sheds a given share of requests with {@code -32002}.
 	 */
 	static final class Instance {
 

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -34,7 +35,7 @@ import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcMethodMetadata;
 import dev.resilientrpc.client.RpcTransport;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.retry.AttemptTimer;
 import dev.resilientrpc.retry.BulkheadInterceptor;
@@ -52,13 +53,14 @@ import dev.resilientrpc.retry.Sleeper;
 import dev.resilientrpc.retry.Ticker;
 
 /**
- * Success-path cost per call of the resilience pipeline (fallback, deadline, bulkhead, retry on
- * Spring's RetryTemplate with budget, per-instance breaker) around a transport that answers at
- * once, beside the same Resilience4j decorators (Bulkhead, Retry, CircuitBreaker) composed by
- * hand, and beside a bare call through the chain with only instance selection. Each operation
- * makes one {@link ClientCall}, as a proxy call does.
+ * Success-path cost per call of the resilience pipeline (fallback, deadline, bulkhead,
+ * retry on Spring's RetryTemplate with budget, per-instance breaker) around a transport
+ * that answers at once, beside the same Resilience4j decorators (Bulkhead, Retry,
+ * CircuitBreaker) composed by hand, and beside a bare call through the chain with only
+ * instance selection. Each operation makes one {@link ClientCall}, as a proxy call does.
  *
- * <p>Run: {@code benchmarks/run.sh jmh RetryPipelineBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}
+ * <p>
+ * Run: {@code benchmarks/run.sh jmh RetryPipelineBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,10 +90,11 @@ public class RetryPipelineBenchmark {
 
 	private AttemptTimer unusedTimer;
 
-	private ClientCall current;
+	private @Nullable ClientCall current;
 
 	/**
 	 * The method called.
+	 *
 	 * @param key the key
 	 * @return the value
 	 */
@@ -120,7 +123,7 @@ public class RetryPipelineBenchmark {
 		Retry retry = Retry.ofDefaults("svc");
 		Bulkhead bulkhead = Bulkhead.ofDefaults("svc");
 		// same order as ours: bulkhead outside the retry, breaker inside it
-		Supplier<@Nullable Object> call = () -> this.bare.execute(this.current);
+		Supplier<@Nullable Object> call = () -> this.bare.execute(Objects.requireNonNull(this.current));
 		this.resilience4j = Bulkhead.decorateSupplier(bulkhead,
 				Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)));
 	}
@@ -131,12 +134,9 @@ public class RetryPipelineBenchmark {
 		RpcMethodSettingsResolver methods = RpcMethodSettingsResolver.of(Map.of(RpcRetryPolicy.DEFAULT, policy));
 		RetryBudgets budgets = new RetryBudgets((service) -> new RetryBudget(10, 0.1));
 		List<ClientInterceptor> interceptors = List.of(new FallbackInterceptor(methods),
-				new DeadlineInterceptor(methods, Ticker.SYSTEM),
-				new BulkheadInterceptor(BulkheadRegistry.ofDefaults()),
-				new RetryInterceptor(methods, budgets, Sleeper.THREAD, Ticker.SYSTEM, timer,
-						ResilienceListener.NONE),
-				selector,
-				new CircuitBreakerInterceptor(
+				new DeadlineInterceptor(methods, Ticker.SYSTEM), new BulkheadInterceptor(BulkheadRegistry.ofDefaults()),
+				new RetryInterceptor(methods, budgets, Sleeper.THREAD, Ticker.SYSTEM, timer, ResilienceListener.NONE),
+				selector, new CircuitBreakerInterceptor(
 						new InstanceCircuitBreakers(CircuitBreakerRegistry.ofDefaults(), ResilienceListener.NONE)));
 		return new RpcClient(interceptors, transport);
 	}
@@ -148,7 +148,8 @@ public class RetryPipelineBenchmark {
 	}
 
 	private ClientCall newCall() {
-		// a constant key: making keys is the proxy's cost, the same with or without the pipeline
+		// a constant key: making keys is the proxy's cost, the same with or without the
+		// pipeline
 		return new ClientCall(this.method, ARGUMENTS, "5f0c8c4e-8d5b-4c43-9a3e-2f1d6f9b7a10");
 	}
 
@@ -162,8 +163,8 @@ public class RetryPipelineBenchmark {
 	}
 
 	/**
-	 * A call through our pipeline: fallback, deadline, bulkhead, retry (budget), selection,
-	 * breaker; the default policy has no deadline.
+	 * A call through our pipeline: fallback, deadline, bulkhead, retry (budget),
+	 * selection, breaker; the default policy has no deadline.
 	 * @return the result
 	 */
 	@Benchmark

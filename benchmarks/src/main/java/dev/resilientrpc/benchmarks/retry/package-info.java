@@ -1,6 +1,6 @@
 /**
- * Benchmarks of the retry pipeline: success-path overhead (JMH) and behaviour under injected
- * failures (load driver).
+ * Benchmarks of the retry pipeline: success-path overhead (JMH) and behaviour under
+ * injected failures (load driver).
  */
 @NullMarked
 package dev.resilientrpc.benchmarks.retry;

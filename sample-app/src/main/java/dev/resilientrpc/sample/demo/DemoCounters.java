@@ -8,13 +8,14 @@ import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.RpcRemoteException;
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.protocol.InterceptorOrder;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 
 /**
- * Counts what the demo's client sees per attempt: it sits right after instance selection, so it
- * sees the instance each attempt went to, and whether the attempt was a retry or a failover.
+ * Counts what the demo's client sees per attempt: it sits right after instance selection,
+ * so it sees the instance each attempt went to, and whether the attempt was a retry or a
+ * failover.
  */
 public final class DemoCounters implements ClientInterceptor {
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Settings of one demo run, read from {@code --demo.*} arguments; every other argument is passed
- * to the nodes and to the client as a Spring argument.
+ * Settings of one demo run, read from {@code --demo.*} arguments; every other argument is
+ * passed to the nodes and to the client as a Spring argument.
  *
  * @param keys how many keys the workload writes
  * @param threads writer threads (each key has one)
@@ -30,7 +30,9 @@ public record DemoOptions(int keys, int threads, Duration pause, Duration warmup
 		/** {@code kill -9} one node, then restart it with the same arguments. */
 		KILL_NODE,
 
-		/** Stop Redis (its append-only file synced on every write), then start it again. */
+		/**
+		 * Stop Redis (its append-only file synced on every write), then start it again.
+		 */
 		RESTART_REDIS,
 
 		/** Make Redis lose everything ({@code FLUSHALL}). */

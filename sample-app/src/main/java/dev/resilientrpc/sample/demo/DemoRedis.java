@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 import redis.embedded.RedisServer;
 
 /**
- * The demo's Redis: the one configured with {@code spring.data.redis.*} (arguments, system
- * properties or environment), or else an embedded {@code redis-server} on a free port, with an
- * append-only file synced on every write so that it survives its own restart.
+ * The demo's Redis: the one configured with {@code spring.data.redis.*} (arguments,
+ * system properties or environment), or else an embedded {@code redis-server} on a free
+ * port, with an append-only file synced on every write so that it survives its own
+ * restart.
  */
 final class DemoRedis implements AutoCloseable {
 

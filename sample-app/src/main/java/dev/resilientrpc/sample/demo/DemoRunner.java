@@ -28,10 +28,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The demo: a Redis, three kv nodes as separate processes on free ports, and a client workload;
- * one fault in the middle (by default a {@code kill -9} of a node, which is then restarted with
- * the same arguments), a live progress view, and a report that says what was acknowledged and
- * what was found afterwards.
+ * The demo: a Redis, three kv nodes as separate processes on free ports, and a client
+ * workload; one fault in the middle (by default a {@code kill -9} of a node, which is
+ * then restarted with the same arguments), a live progress view, and a report that says
+ * what was acknowledged and what was found afterwards.
  */
 public final class DemoRunner {
 
@@ -55,8 +55,8 @@ public final class DemoRunner {
 	 * Create a runner.
 	 * @param options the options
 	 * @param out where the progress view and report go
-	 * @param interactive whether to redraw one progress line (a terminal) instead of printing
-	 * a line every few seconds
+	 * @param interactive whether to redraw one progress line (a terminal) instead of
+	 * printing a line every few seconds
 	 */
 	public DemoRunner(DemoOptions options, PrintStream out, boolean interactive) {
 		this.options = options;
@@ -75,7 +75,9 @@ public final class DemoRunner {
 			this.out.println("Redis: " + redis.host() + ":" + redis.port()
 					+ (redis.isEmbedded() ? " (embedded, append-only file synced on every write)" : " (configured)"));
 			List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free());
-			String instances = ports.stream().map((port) -> "http://127.0.0.1:" + port).collect(Collectors.joining(","));
+			String instances = ports.stream()
+				.map((port) -> "http://127.0.0.1:" + port)
+				.collect(Collectors.joining(","));
 			List<String> nodeArguments = new ArrayList<>(this.options.springArguments());
 			nodeArguments.add("--spring.data.redis.host=" + redis.host());
 			nodeArguments.add("--spring.data.redis.port=" + redis.port());
@@ -161,7 +163,8 @@ public final class DemoRunner {
 		for (Map.Entry<String, String> entry : workload.acknowledged.entrySet()) {
 			String value = null;
 			RuntimeException failure = null;
-			for (int attempt = 0; attempt < 5 && (value == null || !workload.isExpected(entry.getKey(), value)); attempt++) {
+			for (int attempt = 0; attempt < 5
+					&& (value == null || !workload.isExpected(entry.getKey(), value)); attempt++) {
 				try {
 					value = kv.get(entry.getKey());
 					failure = null;
@@ -179,9 +182,9 @@ public final class DemoRunner {
 			}
 		}
 		return new DemoReport(workload.calls.sum(), workload.acknowledgedWrites.sum(), workload.acknowledged.size(),
-				found, lost.size(), workload.appliedTwice.sum(), workload.staleReads.sum() + workload.inconsistent.sum(),
-				workload.failedCalls.sum(), counters.retries.sum(), counters.failovers.sum(),
-				lost.subList(0, Math.min(10, lost.size())));
+				found, lost.size(), workload.appliedTwice.sum(),
+				workload.staleReads.sum() + workload.inconsistent.sum(), workload.failedCalls.sum(),
+				counters.retries.sum(), counters.failovers.sum(), lost.subList(0, Math.min(10, lost.size())));
 	}
 
 	private void progress(Workload workload, DemoCounters counters, List<NodeProcess> nodes) {
@@ -257,8 +260,9 @@ public final class DemoRunner {
 	private void printReport(DemoReport report, Workload workload) {
 		this.out.println();
 		this.out.println("Report (" + this.options.fault().name().toLowerCase(Locale.ROOT).replace('_', '-') + ")");
-		this.out.printf(Locale.ROOT, "  calls made:                  %d (%d failed after all retries: %s)%n", report.calls(),
-				report.failedCalls(), workload.failures.entrySet()
+		this.out.printf(Locale.ROOT, "  calls made:                  %d (%d failed after all retries: %s)%n",
+				report.calls(), report.failedCalls(),
+				workload.failures.entrySet()
 					.stream()
 					.map((entry) -> entry.getKey() + " " + entry.getValue().sum())
 					.collect(Collectors.joining(", ")));

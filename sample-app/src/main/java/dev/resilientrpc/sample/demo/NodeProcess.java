@@ -18,7 +18,8 @@ import java.util.jar.Manifest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One kv node run as a separate JVM, started from the same jar (or classpath) as the caller.
+ * One kv node run as a separate JVM, started from the same jar (or classpath) as the
+ * caller.
  */
 public final class NodeProcess {
 
@@ -99,15 +100,16 @@ public final class NodeProcess {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (this.process != null && !this.process.isAlive()) {
-				throw new IllegalStateException("Node on port " + this.port + " exited with " + this.process.exitValue()
-						+ "; see " + this.log);
+				throw new IllegalStateException(
+						"Node on port " + this.port + " exited with " + this.process.exitValue() + "; see " + this.log);
 			}
 			if (isReady()) {
 				return;
 			}
 			sleep(100);
 		}
-		throw new IllegalStateException("Node on port " + this.port + " not ready after " + timeout + "; see " + this.log);
+		throw new IllegalStateException(
+				"Node on port " + this.port + " not ready after " + timeout + "; see " + this.log);
 	}
 
 	/**
@@ -116,11 +118,10 @@ public final class NodeProcess {
 	 */
 	public boolean isReady() {
 		try {
-			HttpResponse<String> response = http.send(
-					HttpRequest.newBuilder(URI.create(uri() + "/actuator/health/readiness"))
-						.timeout(Duration.ofSeconds(1))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = http
+				.send(HttpRequest.newBuilder(URI.create(uri() + "/actuator/health/readiness"))
+					.timeout(Duration.ofSeconds(1))
+					.build(), HttpResponse.BodyHandlers.ofString());
 			return response.statusCode() == 200 && response.body().contains("\"UP\"");
 		}
 		catch (IOException ex) {

@@ -14,14 +14,16 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.sample.KvApi;
 
 /**
- * The demo's client load: each key has exactly one writer thread that writes it in sequence, so
- * the last acknowledged value of every key is well defined. Half the keys are written once and
- * then only read (see {@link #isHot(int)}). A write whose call failed may or may
- * not have been applied; it is remembered as "unknown", not as acknowledged.
+ * The demo's client load: each key has exactly one writer thread that writes it in
+ * sequence, so the last acknowledged value of every key is well defined. Half the keys
+ * are written once and then only read (see {@link #isHot(int)}). A write whose call
+ * failed may or may not have been applied; it is remembered as "unknown", not as
+ * acknowledged.
  *
- * <p>Each {@code put} returns the previous value, which checks the store as it goes: it must be
- * the key's last acknowledged value or a later unknown one, and never the value being written
- * (that would mean the write was applied twice).
+ * <p>
+ * Each {@code put} returns the previous value, which checks the store as it goes: it must
+ * be the key's last acknowledged value or a later unknown one, and never the value being
+ * written (that would mean the write was applied twice).
  */
 final class Workload {
 
@@ -89,9 +91,9 @@ final class Workload {
 	}
 
 	/**
-	 * Odd keys are written once at the start and then only read: a node that crashed and lost
-	 * them, or a successor that cannot see them, shows up as a wrong read and a lost write.
-	 * Even keys are written all the time.
+	 * Odd keys are written once at the start and then only read: a node that crashed and
+	 * lost them, or a successor that cannot see them, shows up as a wrong read and a lost
+	 * write. Even keys are written all the time.
 	 */
 	static boolean isHot(int index) {
 		return index % 2 == 0;
@@ -153,8 +155,8 @@ final class Workload {
 	}
 
 	/**
-	 * Whether a value read for a key (or returned as its previous value) is what the store must
-	 * hold: the last acknowledged value, or one whose write failed afterwards.
+	 * Whether a value read for a key (or returned as its previous value) is what the
+	 * store must hold: the last acknowledged value, or one whose write failed afterwards.
 	 */
 	boolean isExpected(String key, @Nullable String value) {
 		String acked = this.acknowledged.get(key);

@@ -8,9 +8,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * A kv node: a web application exporting {@link KvNode} at {@code /rpc}, its entries
- * checkpointed to the Redis of {@code spring.data.redis.*} under a node id derived from its own
- * entry in {@code resilient-rpc.client.services.kv.instances}, and failed over to the next
- * node on the ring while it is down.
+ * checkpointed to the Redis of {@code spring.data.redis.*} under a node id derived from
+ * its own entry in {@code resilient-rpc.client.services.kv.instances}, and failed over to
+ * the next node on the ring while it is down.
  */
 @SpringBootApplication
 public class KvNodeApplication {

@@ -7,8 +7,9 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
- * A client of the test cluster. The retry interceptor retries refused connections; reads are
- * also retried after a connection that died with its node, since {@code whoami} is idempotent.
+ * A client of the test cluster. The retry interceptor retries refused connections; reads
+ * are also retried after a connection that died with its node, since {@code whoami} is
+ * idempotent.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

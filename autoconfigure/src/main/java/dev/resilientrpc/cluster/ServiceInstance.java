@@ -1,4 +1,4 @@
-package dev.resilientrpc.client;
+package dev.resilientrpc.cluster;
 
 import java.net.URI;
 

@@ -1,4 +1,4 @@
-package dev.resilientrpc.loadbalancer;
+package dev.resilientrpc.cluster;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,24 +10,27 @@ import java.util.Map;
 import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
 
-import dev.resilientrpc.client.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstance;
 
 /**
- * An immutable consistent-hash ring over the instances of one service (Karger et al., with
- * virtual nodes as in ketama).
+ * An immutable consistent-hash ring over the instances of one service (Karger et al.,
+ * with virtual nodes as in ketama).
  *
- * <p>Each instance is placed on a 64-bit ring at {@code round(virtualNodes × weight)} points,
- * the XXH3 hashes of its identity (its endpoint URI) and the point's number. A key belongs to
- * the instance owning the first point at or after the key's XXH3 hash, wrapping around at the
- * end. Because an instance's points depend only on its own identity, removing an instance moves
- * exactly the keys it owned (each to the next instance clockwise), and adding it back moves
- * exactly those keys back. When two instances draw the same point, the one whose identity sorts
- * first owns it, so the outcome does not depend on the order in which instances are listed.
+ * <p>
+ * Each instance is placed on a 64-bit ring at {@code round(virtualNodes × weight)}
+ * points, the XXH3 hashes of its identity (its endpoint URI) and the point's number. A
+ * key belongs to the instance owning the first point at or after the key's XXH3 hash,
+ * wrapping around at the end. Because an instance's points depend only on its own
+ * identity, removing an instance moves exactly the keys it owned (each to the next
+ * instance clockwise), and adding it back moves exactly those keys back. When two
+ * instances draw the same point, the one whose identity sorts first owns it, so the
+ * outcome does not depend on the order in which instances are listed.
  *
- * <p>Points and owners are kept in two sorted primitive arrays; a lookup is one hash and one
+ * <p>
+ * Points and owners are kept in two sorted primitive arrays; a lookup is one hash and one
  * binary search, narrowed by a table of where each slice of the hash space starts, and
- * allocates nothing. A ring never changes after it is built: a membership
- * change builds a new ring, which callers swap in atomically.
+ * allocates nothing. A ring never changes after it is built: a membership change builds a
+ * new ring, which callers swap in atomically.
  */
 public final class HashRing {
 
@@ -50,7 +53,10 @@ public final class HashRing {
 
 	private final int[] owners;
 
-	/** Index of the first point of each bucket of the hash space, plus the number of points. */
+	/**
+	 * Index of the first point of each bucket of the hash space, plus the number of
+	 * points.
+	 */
 	private final int[] buckets;
 
 	/** Shift that turns a position into its bucket. */
@@ -64,8 +70,8 @@ public final class HashRing {
 
 	private final double[] weightShares;
 
-	private HashRing(List<ServiceInstance> instances, double[] weights, int[] virtualNodes, long[] points,
-			int[] owners, int[] homes) {
+	private HashRing(List<ServiceInstance> instances, double[] weights, int[] virtualNodes, long[] points, int[] owners,
+			int[] homes) {
 		this.instances = instances;
 		this.weights = weights;
 		this.virtualNodes = virtualNodes;
@@ -116,8 +122,8 @@ public final class HashRing {
 	 * @param virtualNodes the number of points per unit of weight
 	 * @param weights the weight of each instance
 	 * @return the ring
-	 * @throws IllegalArgumentException if {@code virtualNodes} is not positive or a weight is not
-	 * a positive finite number
+	 * @throws IllegalArgumentException if {@code virtualNodes} is not positive or a
+	 * weight is not a positive finite number
 	 */
 	public static HashRing of(List<ServiceInstance> instances, int virtualNodes, InstanceWeights weights) {
 		if (virtualNodes <= 0) {
@@ -142,8 +148,8 @@ public final class HashRing {
 			total += counts[i];
 		}
 		if (total > Integer.MAX_VALUE - 8) {
-			throw new IllegalArgumentException("virtualNodes: " + virtualNodes + " makes " + total
-					+ " points for " + n + " instances (expected: at most " + (Integer.MAX_VALUE - 8) + ")");
+			throw new IllegalArgumentException("virtualNodes: " + virtualNodes + " makes " + total + " points for " + n
+					+ " instances (expected: at most " + (Integer.MAX_VALUE - 8) + ")");
 		}
 		int[] rank = ranks(members);
 		long[] unsortedPoints = new long[(int) total];
@@ -176,8 +182,8 @@ public final class HashRing {
 	}
 
 	/**
-	 * Return the identity under which an instance is placed on the ring: its endpoint URI, so
-	 * that an instance restarted at the same address owns the same keys.
+	 * Return the identity under which an instance is placed on the ring: its endpoint
+	 * URI, so that an instance restarted at the same address owns the same keys.
 	 * @param instance the instance
 	 * @return the identity
 	 */
@@ -310,7 +316,8 @@ public final class HashRing {
 	}
 
 	/**
-	 * Return an instance's weight divided by the sum of all weights: its fair share of the load.
+	 * Return an instance's weight divided by the sum of all weights: its fair share of
+	 * the load.
 	 * @param index the index of the instance
 	 * @return its share of the total weight
 	 */
@@ -328,8 +335,8 @@ public final class HashRing {
 	}
 
 	/**
-	 * Return the fraction of the hash space an instance owns: the share of uniformly spread
-	 * keys it receives.
+	 * Return the fraction of the hash space an instance owns: the share of uniformly
+	 * spread keys it receives.
 	 * @param index the index of the instance
 	 * @return its share, between 0 and 1
 	 */
@@ -338,8 +345,8 @@ public final class HashRing {
 	}
 
 	/**
-	 * Return the index of the point where an instance's own walk starts: its first virtual
-	 * node. Calls without a routing key start there.
+	 * Return the index of the point where an instance's own walk starts: its first
+	 * virtual node. Calls without a routing key start there.
 	 * @param index the index of the instance
 	 * @return the index of the point
 	 */
@@ -388,8 +395,9 @@ public final class HashRing {
 	}
 
 	/**
-	 * Sort point indexes by position, ties broken by the owner's rank, with a bottom-up merge
-	 * sort over primitive arrays (no boxing: a ring of 1,000 instances has 160,000 points).
+	 * Sort point indexes by position, ties broken by the owner's rank, with a bottom-up
+	 * merge sort over primitive arrays (no boxing: a ring of 1,000 instances has 160,000
+	 * points).
 	 */
 	private static int[] sortedOrder(long[] points, int[] owners, int[] rank) {
 		int length = points.length;
@@ -429,10 +437,10 @@ public final class HashRing {
 	}
 
 	/**
-	 * Split the hash space into {@code 2^bits} equal buckets (in the signed order of the points)
-	 * and record where each bucket's points begin, so that a lookup binary-searches one bucket
-	 * instead of the whole ring: about one point per bucket, so one or two cache misses per
-	 * lookup however large the ring.
+	 * Split the hash space into {@code 2^bits} equal buckets (in the signed order of the
+	 * points) and record where each bucket's points begin, so that a lookup
+	 * binary-searches one bucket instead of the whole ring: about one point per bucket,
+	 * so one or two cache misses per lookup however large the ring.
 	 */
 	private static int[] buckets(long[] points, int bits) {
 		int count = 1 << bits;
@@ -453,7 +461,8 @@ public final class HashRing {
 		double[] shares = new double[instances];
 		int last = points.length - 1;
 		for (int j = 0; j <= last; j++) {
-			// the arc (previous point, this point] belongs to this point's owner; unsigned
+			// the arc (previous point, this point] belongs to this point's owner;
+			// unsigned
 			// arithmetic makes the first arc wrap around the end of the ring
 			long previous = (j == 0) ? points[last] : points[j - 1];
 			long arc = points[j] - previous;

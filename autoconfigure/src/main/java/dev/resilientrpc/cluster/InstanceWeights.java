@@ -1,13 +1,13 @@
-package dev.resilientrpc.loadbalancer;
+package dev.resilientrpc.cluster;
 
 import java.util.Map;
 
-import dev.resilientrpc.client.ServiceInstance;
-import dev.resilientrpc.client.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 
 /**
- * Gives the weight of an instance on the hash ring: an instance of weight 2 gets twice the
- * virtual nodes, so twice the keys, of an instance of weight 1.
+ * Gives the weight of an instance on the hash ring: an instance of weight 2 gets twice
+ * the virtual nodes, so twice the keys, of an instance of weight 1.
  */
 @FunctionalInterface
 public interface InstanceWeights {
@@ -25,9 +25,9 @@ public interface InstanceWeights {
 	double weightOf(ServiceInstance instance);
 
 	/**
-	 * Weights configured by base URI ({@code http://host:port}) where given, else those the
-	 * instance supplier knows (discovery metadata), else 1. Clients and servers use the same
-	 * rule, so that both build the same ring.
+	 * Weights configured by base URI ({@code http://host:port}) where given, else those
+	 * the instance supplier knows (discovery metadata), else 1. Clients and servers use
+	 * the same rule, so that both build the same ring.
 	 * @param configured weights by base URI
 	 * @param instances the instance supplier
 	 * @return the weights
@@ -38,8 +38,8 @@ public interface InstanceWeights {
 			return supplied;
 		}
 		return (instance) -> {
-			Double weight = configured.get(
-					instance.endpoint().getScheme() + "://" + instance.endpoint().getRawAuthority());
+			Double weight = configured
+				.get(instance.endpoint().getScheme() + "://" + instance.endpoint().getRawAuthority());
 			return (weight != null) ? weight : supplied.weightOf(instance);
 		};
 	}
