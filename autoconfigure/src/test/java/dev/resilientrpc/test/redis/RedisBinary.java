@@ -47,6 +47,12 @@ public enum RedisBinary {
 
 	private static final Pattern VERSION = Pattern.compile("v=(\\S+)");
 
+	/**
+	 * The oldest Redis the starter supports: the checkpoint scripts trim the command log
+	 * with {@code XTRIM ... MINID}, which came in 6.2.
+	 */
+	static final int[] MINIMUM_VERSION = { 6, 2 };
+
 	private volatile @Nullable Resolution resolution;
 
 	/**
@@ -193,7 +199,13 @@ public enum RedisBinary {
 				return Resolution
 					.unavailable(executable + " --version exited with " + process.exitValue() + ": " + output);
 			}
-			return new Resolution(executable, matcher.group(1), null);
+			String version = matcher.group(1);
+			if (!isSupported(version)) {
+				return Resolution.unavailable(executable + " is Redis " + version + ", older than " + MINIMUM_VERSION[0]
+						+ "." + MINIMUM_VERSION[1]
+						+ ", the oldest the starter supports (its scripts use XTRIM ... MINID)");
+			}
+			return new Resolution(executable, version, null);
 		}
 		catch (IOException ex) {
 			return Resolution.unavailable("could not run " + executable + ": " + ex);
@@ -202,6 +214,28 @@ public enum RedisBinary {
 			Thread.currentThread().interrupt();
 			return Resolution.unavailable("interrupted while running " + executable + " --version");
 		}
+	}
+
+	/**
+	 * Whether a version such as {@code 7.0.15} is at least {@link #MINIMUM_VERSION}.
+	 * @param version the version
+	 * @return whether the starter supports it
+	 */
+	static boolean isSupported(String version) {
+		String[] parts = version.split("\\.");
+		for (int i = 0; i < MINIMUM_VERSION.length; i++) {
+			int part;
+			try {
+				part = (i < parts.length) ? Integer.parseInt(parts[i]) : 0;
+			}
+			catch (NumberFormatException ex) {
+				return false;
+			}
+			if (part != MINIMUM_VERSION[i]) {
+				return part > MINIMUM_VERSION[i];
+			}
+		}
+		return true;
 	}
 
 	private static final class Resolution {

@@ -278,6 +278,25 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Send one command to the running server and return its reply, as {@code redis-cli}
+	 * would print it for simple strings ({@code +OK}), errors ({@code -ERR ...}),
+	 * integers ({@code :1}) and bulk strings (their content).
+	 * @param arguments the command and its arguments, such as
+	 * {@code "REPLICAOF", "NO", "ONE"}
+	 * @return the reply
+	 * @throws IllegalStateException if the server does not answer
+	 */
+	public String command(String... arguments) {
+		try (RespConnection connection = RespConnection.open(HOST, port(), 5000)) {
+			return connection.command(arguments);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("redis-server on port " + this.port + " did not answer "
+					+ String.join(" ", arguments) + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Return the pid of the running server.
 	 * @return the pid
 	 * @throws IllegalStateException if the server is not running

@@ -214,6 +214,18 @@ class RedisServerExtensionTests {
 	}
 
 	@Test
+	void redisOlderThanSixTwoIsNotSupported() {
+		assertThat(RedisBinary.isSupported("6.2.0")).isTrue();
+		assertThat(RedisBinary.isSupported("6.2.11")).isTrue();
+		assertThat(RedisBinary.isSupported("7.0.15")).isTrue();
+		assertThat(RedisBinary.isSupported("10.0")).isTrue();
+		assertThat(RedisBinary.isSupported("6.0.16")).isFalse();
+		assertThat(RedisBinary.isSupported("5.0.14")).isFalse();
+		assertThat(RedisBinary.isSupported("6")).isFalse();
+		assertThat(RedisBinary.isSupported("unknown")).isFalse();
+	}
+
+	@Test
 	void managedArgumentsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisProcess.create("--port", "6379"));
 	}

@@ -25,6 +25,8 @@ public final class NodeProcess {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+	private final @Nullable Path jar;
+
 	private final int port;
 
 	private final List<String> arguments;
@@ -40,6 +42,19 @@ public final class NodeProcess {
 	 * @param log the file the node's output goes to
 	 */
 	public NodeProcess(int port, List<String> arguments, Path log) {
+		this(null, port, arguments, log);
+	}
+
+	/**
+	 * Create a node run from a given Boot jar; it does not start yet.
+	 * @param jar the sample's executable jar, or {@code null} for the caller's own jar or
+	 * classpath
+	 * @param port the HTTP port
+	 * @param arguments Spring arguments such as {@code --spring.data.redis.port=...}
+	 * @param log the file the node's output goes to
+	 */
+	public NodeProcess(@Nullable Path jar, int port, List<String> arguments, Path log) {
+		this.jar = jar;
 		this.port = port;
 		this.arguments = List.copyOf(arguments);
 		this.log = log;
@@ -69,7 +84,7 @@ public final class NodeProcess {
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx256m");
 		command.add("-XX:TieredStopAtLevel=1");
-		String classpath = System.getProperty("java.class.path");
+		String classpath = (this.jar != null) ? this.jar.toString() : System.getProperty("java.class.path");
 		if (isBootJar(classpath)) {
 			command.add("-jar");
 			command.add(classpath);
@@ -146,6 +161,42 @@ public final class NodeProcess {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+		}
+	}
+
+	/**
+	 * Stop the JVM where it is (SIGSTOP), as a long GC pause, a frozen VM or a
+	 * swapped-out host would: it keeps its sockets and memory but answers nothing and
+	 * renews no lease.
+	 */
+	public void pause() {
+		signal("STOP");
+	}
+
+	/**
+	 * Let a {@linkplain #pause() paused} JVM go on (SIGCONT) from where it stopped.
+	 */
+	public void resume() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		Process current = this.process;
+		if (current == null || !current.isAlive()) {
+			throw new IllegalStateException("Node on port " + this.port + " is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(current.pid())).inheritIO().start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " " + current.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot signal the node on port " + this.port, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling the node on port " + this.port, ex);
 		}
 	}
 

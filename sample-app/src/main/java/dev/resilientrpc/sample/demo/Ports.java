@@ -8,12 +8,16 @@ import java.net.ServerSocket;
 /**
  * Free loopback ports.
  */
-final class Ports {
+public final class Ports {
 
 	private Ports() {
 	}
 
-	static int free() {
+	/**
+	 * Return a port that was free on the loopback interface a moment ago.
+	 * @return the port
+	 */
+	public static int free() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
