@@ -37,15 +37,9 @@ final class CallGuard {
 
 	private static final Log logger = LogFactory.getLog(CallGuard.class);
 
-	private static final int FINGERPRINT_BYTES = 16;
-
-	private final ObjectMapper mapper;
-
-	private final ObjectMapper fingerprintMapper;
+	private final CallOutcomes outcomes;
 
 	private final int maxKeyLength;
-
-	private final MessageDigest digestPrototype;
 
 	private final Set<String> executing = ConcurrentHashMap.newKeySet();
 
@@ -65,17 +59,10 @@ final class CallGuard {
 	 */
 	CallGuard(OrderingStore store, ObjectMapper mapper, OrderingOptions options, OrderingListener listener) {
 		this.store = store;
-		this.mapper = mapper;
-		this.fingerprintMapper = mapper.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+		this.outcomes = new CallOutcomes(mapper);
 		this.maxKeyLength = options.getMaxKeyLength();
 		this.options = options;
 		this.listener = listener;
-		try {
-			this.digestPrototype = MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every Java platform", ex);
-		}
 	}
 
 	/**
@@ -107,41 +94,7 @@ final class CallGuard {
 	 */
 	@Nullable IdempotencyClaim claim(ServerCall call) {
 		String key = key(call, RpcHeaders.IDEMPOTENCY_KEY);
-		return (key != null) ? new IdempotencyClaim(key, fingerprint(call)) : null;
-	}
-
-	/**
-	 * Digest the method name and the bound params (map entries sorted by key), so that a
-	 * call's positional and named forms, and any whitespace, give the same fingerprint.
-	 */
-	private String fingerprint(ServerCall call) {
-		byte[] params;
-		try {
-			params = this.fingerprintMapper.writeValueAsBytes(call.getArguments());
-		}
-		catch (JacksonException ex) {
-			params = this.mapper.writeValueAsBytes(call.getArguments());
-		}
-		MessageDigest digest = newDigest();
-		digest.update(call.getMethod().getName().getBytes(StandardCharsets.UTF_8));
-		digest.update((byte) 0);
-		digest.update(params);
-		byte[] hash = digest.digest();
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, FINGERPRINT_BYTES));
-	}
-
-	private MessageDigest newDigest() {
-		try {
-			return (MessageDigest) this.digestPrototype.clone();
-		}
-		catch (CloneNotSupportedException ex) {
-			try {
-				return MessageDigest.getInstance(this.digestPrototype.getAlgorithm());
-			}
-			catch (NoSuchAlgorithmException unexpected) {
-				throw new IllegalStateException(unexpected);
-			}
-		}
+		return (key != null) ? new IdempotencyClaim(key, this.outcomes.fingerprint(call)) : null;
 	}
 
 	/**
@@ -317,65 +270,16 @@ final class CallGuard {
 		return this.options;
 	}
 
-	/**
-	 * The outcome of a call that returned normally.
-	 * @param call the call
-	 * @param result what it returned
-	 * @return the outcome: the result's JSON, or the error the server answers with when
-	 * the result cannot be written
-	 */
 	StoredOutcome outcome(ServerCall call, @Nullable Object result) {
-		if (result instanceof SerializedResult serialized) {
-			return StoredOutcome.result(new String(serialized.json(), StandardCharsets.UTF_8));
-		}
-		try {
-			return StoredOutcome.result(this.mapper.writeValueAsString(result));
-		}
-		catch (JacksonException ex) {
-			return error(JsonRpcServer.unwritableResult(call.getMethod().getName()));
-		}
+		return this.outcomes.outcome(call.getMethod().getName(), result);
 	}
 
-	/**
-	 * The outcome of a call whose method threw.
-	 * @param call the call
-	 * @param failure what it threw
-	 * @return the error the server answers with
-	 */
 	StoredOutcome outcome(ServerCall call, Throwable failure) {
-		return error(
-				(failure instanceof RpcErrorException rpcError) ? rpcError : JsonRpcServer.applicationError(failure));
+		return this.outcomes.outcome(failure);
 	}
 
-	private StoredOutcome error(RpcErrorException error) {
-		ObjectNode json = this.mapper.createObjectNode();
-		json.put("code", error.getCode());
-		json.put("message", String.valueOf(error.getMessage()));
-		json.set("data", this.mapper.valueToTree(error.getData()));
-		Long retryAfter = error.getRetryAfterMillis();
-		if (retryAfter != null) {
-			json.put("retryAfterMillis", retryAfter);
-		}
-		return StoredOutcome.error(this.mapper.writeValueAsString(json));
-	}
-
-	/**
-	 * Answer with a stored outcome.
-	 * @param outcome the outcome
-	 * @return the stored result
-	 * @throws RpcErrorException the stored error
-	 */
 	Object replay(StoredOutcome outcome) {
-		if (!outcome.isError()) {
-			return SerializedResult.of(outcome.getJsonBytes());
-		}
-		JsonNode error = this.mapper.readTree(outcome.getJson());
-		JsonNode data = error.path("data");
-		Map<String, ?> dataMap = data.isObject() ? this.mapper.convertValue(data, LinkedHashMap.class) : Map.of();
-		JsonNode retryAfter = error.get("retryAfterMillis");
-		throw new RpcErrorException(error.path("code").asInt(RpcErrorCodes.INTERNAL_ERROR),
-				error.path("message").asString(""), dataMap,
-				(retryAfter != null && retryAfter.canConvertToLong()) ? retryAfter.asLong() : null);
+		return this.outcomes.replay(outcome);
 	}
 
 }

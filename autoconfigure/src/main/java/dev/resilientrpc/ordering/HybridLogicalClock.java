@@ -30,6 +30,12 @@ public final class HybridLogicalClock {
 	/** Number of bits of the logical counter. */
 	public static final int LOGICAL_BITS = 16;
 
+	/**
+	 * The maximum skew a clock allows unless told otherwise: a timestamp more than this
+	 * ahead of the physical clock is refused.
+	 */
+	public static final Duration DEFAULT_MAX_SKEW = Duration.ofMillis(500);
+
 	private static final long LOGICAL_MASK = (1L << LOGICAL_BITS) - 1;
 
 	private static final long MAX_PHYSICAL = Long.MAX_VALUE >>> LOGICAL_BITS;

@@ -22,7 +22,8 @@ import dev.resilientrpc.server.ServerInterceptorChain;
  * Calls that also carry an {@code Rpc-Ordering-Key} are left to the
  * {@link OrderingServerInterceptor} when it is in the chain: it claims the key in the
  * same store operation that admits the call to its ordering key. Calls without an
- * {@code Idempotency-Key} pass untouched.
+ * {@code Idempotency-Key}, and calls whose state keeps their records itself
+ * ({@link ServerCall#ORDERED_BY_STATE_ATTRIBUTE}), pass untouched.
  */
 public final class IdempotencyServerInterceptor implements ServerInterceptor {
 
@@ -47,7 +48,8 @@ public final class IdempotencyServerInterceptor implements ServerInterceptor {
 
 	@Override
 	public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
-		if (this.orderedCallsLeftToOrdering && call.getHeader(RpcHeaders.ORDERING_KEY) != null) {
+		if (call.getAttribute(ServerCall.ORDERED_BY_STATE_ATTRIBUTE) != null
+				|| (this.orderedCallsLeftToOrdering && call.getHeader(RpcHeaders.ORDERING_KEY) != null)) {
 			return chain.proceed(call);
 		}
 		IdempotencyClaim claim = this.guard.claim(call);

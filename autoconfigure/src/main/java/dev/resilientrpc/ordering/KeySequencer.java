@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * only while a call holds or waits for them. Each waiter parks on its own
  * {@link Condition}, so a release wakes exactly the next call, not the whole queue.
  */
-final class KeySequencer {
+public final class KeySequencer {
 
 	private static final Comparator<Waiter> BY_TIMESTAMP = Comparator.comparingLong((Waiter waiter) -> waiter.timestamp)
 		.thenComparingLong((waiter) -> waiter.sequence);
@@ -35,7 +35,7 @@ final class KeySequencer {
 	 * @param windowNanos how long a call waits for lower-stamped calls of its key, 0 for
 	 * not at all
 	 */
-	KeySequencer(long windowNanos) {
+	public KeySequencer(long windowNanos) {
 		this.windowNanos = windowNanos;
 	}
 
@@ -48,7 +48,7 @@ final class KeySequencer {
 	 * {@code null} if the wait timed out
 	 * @throws InterruptedException if the thread was interrupted while waiting
 	 */
-	@Nullable Turn acquire(String key, long timestamp, long maxWaitNanos) throws InterruptedException {
+	public @Nullable Turn acquire(String key, long timestamp, long maxWaitNanos) throws InterruptedException {
 		Lane lane = this.lanes.compute(key, (k, existing) -> {
 			Lane result = (existing != null) ? existing : new Lane();
 			result.users++;
@@ -101,7 +101,7 @@ final class KeySequencer {
 	/**
 	 * A call's turn on its key.
 	 */
-	final class Turn implements AutoCloseable {
+	public final class Turn implements AutoCloseable {
 
 		private final String key;
 
@@ -121,7 +121,7 @@ final class KeySequencer {
 		 * Return how long the call waited for its turn.
 		 * @return the wait in nanoseconds
 		 */
-		long waitedNanos() {
+		public long waitedNanos() {
 			return this.waitedNanos;
 		}
 

@@ -40,10 +40,16 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * outcome.</li>
  * </ol>
  * A call without an {@code Rpc-Timestamp} is stamped on arrival by this node's clock,
- * that is, ordered by arrival. Calls without an {@code Rpc-Ordering-Key}, and calls of
- * methods marked {@link Unordered @Unordered}, pass untouched.
+ * that is, ordered by arrival, and is never refused as stale: its caller claimed no place
+ * in the order, so if a later-stamped call of its key ran on another instance first, it
+ * is stamped again after that one. Calls without an {@code Rpc-Ordering-Key}, calls of
+ * methods marked {@link Unordered @Unordered}, and calls whose state orders them itself
+ * ({@link ServerCall#ORDERED_BY_STATE_ATTRIBUTE}, such as mutating calls of checkpointed
+ * state), pass untouched.
  */
 public final class OrderingServerInterceptor implements ServerInterceptor {
+
+	private static final int MAX_RESTAMPS = 3;
 
 	private final HybridLogicalClock clock;
 
@@ -84,8 +90,9 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 
 	@Override
 	public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
-		if (this.unordered.computeIfAbsent(call.getMethod(),
-				(handler) -> AnnotatedElementUtils.hasAnnotation(handler.getMethod(), Unordered.class))) {
+		if (call.getAttribute(ServerCall.ORDERED_BY_STATE_ATTRIBUTE) != null
+				|| this.unordered.computeIfAbsent(call.getMethod(),
+						(handler) -> AnnotatedElementUtils.hasAnnotation(handler.getMethod(), Unordered.class))) {
 			return chain.proceed(call);
 		}
 		String orderingKey = this.guard.key(call, RpcHeaders.ORDERING_KEY);
@@ -93,8 +100,12 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 			return chain.proceed(call);
 		}
 		String header = call.getHeader(RpcHeaders.TIMESTAMP);
-		long timestamp = (header != null) ? ClockServerInterceptor.parse(header) : this.clock.now();
-		OrderingSlot slot = new OrderingSlot(orderingKey, timestamp, this.policies.policyOf(call.getMethod()));
+		// a call stamped here claims no place in the order: it is never stale, so the
+		// store must not record it as ignored
+		OrderingSlot slot = (header != null)
+				? new OrderingSlot(orderingKey, ClockServerInterceptor.parse(header),
+						this.policies.policyOf(call.getMethod()))
+				: OrderingSlot.stampedHere(orderingKey, this.clock.now());
 		IdempotencyClaim claim = this.guard.claim(call);
 		String method = call.getMethod().getName();
 		if (claim != null) {
@@ -144,14 +155,28 @@ public final class OrderingServerInterceptor implements ServerInterceptor {
 		Admission admission;
 		try {
 			admission = this.guard.begin(ticket);
+			for (int restamps = 0; admission.getDecision() == Admission.Decision.STALE && slot.stampedHere()
+					&& restamps < MAX_RESTAMPS; restamps++) {
+				// a later call of the key ran on another instance: stamp this one after
+				// it
+				slot = slot.restamped(Math.max(this.clock.now(), admission.getHighWaterMark() + 1));
+				ticket = Ticket.of(slot, claim);
+				admission = this.guard.begin(ticket);
+			}
 		}
 		catch (OrderingStoreException ex) {
 			return this.guard.storeUnavailable(call, chain, ex);
 		}
+		if (admission.getDecision() == Admission.Decision.STALE && slot.stampedHere()) {
+			throw this.guard.shed(call.getMethod().getName(), "key-busy", "ordering key '" + slot.key()
+					+ "' kept admitting later calls on other instances while this one was stamped");
+		}
+		OrderingSlot admitted = slot;
+		Ticket admittedTicket = ticket;
 		return switch (admission.getDecision()) {
-			case ADMITTED -> this.guard.run(call, chain, ticket);
-			case STALE -> stale(call, slot, admission.getHighWaterMark());
-			case BUSY -> throw this.guard.shed(call.getMethod().getName(), "key-busy", "ordering key '" + slot.key()
+			case ADMITTED -> this.guard.run(call, chain, admittedTicket);
+			case STALE -> stale(call, admitted, admission.getHighWaterMark());
+			case BUSY -> throw this.guard.shed(call.getMethod().getName(), "key-busy", "ordering key '" + admitted.key()
 					+ "' is executing a call stamped " + admission.getHighWaterMark() + " on another instance");
 			default -> this.guard.answer(admission, requireClaim(claim), call.getMethod().getName());
 		};

@@ -42,18 +42,43 @@ public final class RpcErrorCodes {
 	/** Timestamp too far ahead of the server's clock. */
 	public static final int CLOCK_SKEW = -32006;
 
+	/**
+	 * Outcome unknown: the call may have been logged or applied (its log append's reply
+	 * or {@code WAIT} timed out); a retry with the same {@code Idempotency-Key} finds
+	 * out.
+	 */
+	public static final int OUTCOME_UNKNOWN = -32007;
+
+	/**
+	 * Moved: this node does not serve the call's key and does not forward it;
+	 * {@code data.owner} is the URI to call.
+	 */
+	public static final int MOVED = -32008;
+
 	private RpcErrorCodes() {
 	}
 
 	/**
-	 * Whether a call that failed with the given code may be retried by the client. Only
-	 * "overloaded" and "duplicate in flight" are: every other code either says the call
-	 * did run or says that running it again cannot succeed.
+	 * Whether a call that failed with the given code may be retried by the client:
+	 * "overloaded" (it did not run), "duplicate in flight" and "outcome unknown" (a retry
+	 * with the same {@code Idempotency-Key} is answered with the first attempt's outcome)
+	 * and "moved" (at the owner it names). Every other code either says the call did run
+	 * or says that running it again cannot succeed.
 	 * @param code the JSON-RPC error code
 	 * @return whether the code is retryable
 	 */
 	public static boolean isRetryable(int code) {
-		return code == OVERLOADED || code == DUPLICATE_IN_FLIGHT;
+		return code == OVERLOADED || code == DUPLICATE_IN_FLIGHT || code == OUTCOME_UNKNOWN || code == MOVED;
+	}
+
+	/**
+	 * Whether an error with the given code promises that the call did not run: a client
+	 * may then retry it even without an {@code Idempotency-Key}.
+	 * @param code the JSON-RPC error code
+	 * @return whether the call certainly was not executed
+	 */
+	public static boolean isNotExecuted(int code) {
+		return code == STALE || code == OVERLOADED || code == DEADLINE_EXCEEDED || code == MOVED || code == CLOCK_SKEW;
 	}
 
 }

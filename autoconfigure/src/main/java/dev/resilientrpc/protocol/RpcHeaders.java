@@ -21,6 +21,12 @@ public final class RpcHeaders {
 	/** 1 for the first attempt, 2 for the first retry, and so on. */
 	public static final String ATTEMPT = "Rpc-Attempt";
 
+	/**
+	 * Set by a node that forwards a call to the node that serves its key, to its own node
+	 * id; a node never forwards a call that carries it.
+	 */
+	public static final String FORWARDED_BY = "Rpc-Forwarded-By";
+
 	private RpcHeaders() {
 	}
 

@@ -1,6 +1,7 @@
 package dev.resilientrpc.server;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -12,6 +13,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ServerCall {
 
+	/**
+	 * Attribute of a call whose ordering and idempotency are kept by the state it runs
+	 * against (a checkpointed partition records its calls itself, in its log and
+	 * checkpoints): the store-based ordering and idempotency interceptors pass it
+	 * through.
+	 */
+	public static final String ORDERED_BY_STATE_ATTRIBUTE = ServerCall.class.getName() + ".orderedByState";
+
 	private final RpcMethodHandler method;
 
 	private final @Nullable Object[] arguments;
@@ -21,6 +30,8 @@ public final class ServerCall {
 	private final boolean notification;
 
 	private @Nullable Map<String, Object> attributes;
+
+	private @Nullable Map<String, String> headerOverrides;
 
 	private boolean invoked;
 
@@ -55,7 +66,27 @@ public final class ServerCall {
 	 * @return the value or {@code null}
 	 */
 	public @Nullable String getHeader(String name) {
+		if (this.headerOverrides != null) {
+			String value = this.headerOverrides.get(name.toLowerCase(Locale.ROOT));
+			if (value != null) {
+				return value;
+			}
+		}
 		return this.headers.apply(name);
+	}
+
+	/**
+	 * Give the call a header for the interceptors further down the chain, as when the
+	 * first node a header-less call reaches gives it an {@code Idempotency-Key} and an
+	 * {@code Rpc-Timestamp}, so that it keeps them when it is forwarded or retried.
+	 * @param name the header name
+	 * @param value its value
+	 */
+	public void setHeader(String name, String value) {
+		if (this.headerOverrides == null) {
+			this.headerOverrides = new HashMap<>();
+		}
+		this.headerOverrides.put(name.toLowerCase(Locale.ROOT), value);
 	}
 
 	/**

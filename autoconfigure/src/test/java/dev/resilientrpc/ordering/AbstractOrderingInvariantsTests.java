@@ -146,6 +146,46 @@ abstract class AbstractOrderingInvariantsTests {
 		assertThat(calls.stream().filter(RawRpcClient.Call::succeeded).count()).isGreaterThan(calls.size() / 2);
 	}
 
+	@Test
+	void callsWithoutTimestampsAreOrderedByArrivalAndNeverRefusedAsStale() throws Exception {
+		List<ConfigurableApplicationContext> servers = servers();
+		for (ConfigurableApplicationContext server : servers) {
+			server.getBean(ResponseDropper.class).dropAtRandom(0.1);
+		}
+		String prefix = "plain-" + UUID.randomUUID() + "-";
+		RawRpcClient client = new RawRpcClient(servers.stream().map(AbstractOrderingInvariantsTests::endpoint).toList(),
+				new HybridLogicalClock(Clock.systemUTC(), Duration.ofMillis(500)), 0.15, false);
+		List<RawRpcClient.Call> calls = runConcurrently(client, prefix);
+		for (ConfigurableApplicationContext server : servers) {
+			server.getBean(ResponseDropper.class).dropWhen((request) -> false);
+		}
+		assertThat(calls).allSatisfy((call) -> assertThat(call.succeeded()).as("%s", call).isTrue());
+		List<LedgerServer.Execution> executions = new ArrayList<>();
+		for (ConfigurableApplicationContext server : servers) {
+			LedgerServer ledger = server.getBean(LedgerServer.class);
+			synchronized (ledger.executions) {
+				ledger.executions.stream()
+					.filter((execution) -> execution.account().startsWith(prefix))
+					.forEach(executions::add);
+			}
+			assertThat(ledger.overlaps).as("executions of one key that overlapped").hasValue(0);
+		}
+		executions.sort(Comparator.comparingLong(LedgerServer.Execution::startedNanos));
+		assertThat(executions.stream().map(LedgerServer.Execution::idempotencyKey))
+			.as("every call executed exactly once")
+			.containsExactlyInAnyOrderElementsOf(calls.stream().map(RawRpcClient.Call::idempotencyKey).toList());
+		// each call's result is the account as it executed it: its entries so far, in the
+		// order the calls executed
+		Map<String, List<String>> entries = new LinkedHashMap<>();
+		Map<String, String> resultOf = calls.stream()
+			.collect(Collectors.toMap(RawRpcClient.Call::idempotencyKey, (call) -> String.valueOf(call.result())));
+		for (LedgerServer.Execution execution : executions) {
+			List<String> account = entries.computeIfAbsent(execution.account(), (key) -> new ArrayList<>());
+			account.add(execution.argument());
+			assertThat(resultOf.get(execution.idempotencyKey())).isEqualTo(toJson(account));
+		}
+	}
+
 	private static List<RawRpcClient.Call> runConcurrently(RawRpcClient client, String prefix) throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(THREADS);
 		CountDownLatch start = new CountDownLatch(1);

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,10 +44,25 @@ final class RawRpcClient {
 
 	private final double hedgeProbability;
 
+	private final boolean stamps;
+
 	RawRpcClient(List<URI> endpoints, HybridLogicalClock clock, double hedgeProbability) {
+		this(endpoints, clock, hedgeProbability, true);
+	}
+
+	/**
+	 * Create a client.
+	 * @param endpoints the instances, picked at random for every attempt
+	 * @param clock stamps calls
+	 * @param hedgeProbability how often the first attempt goes to two instances at once
+	 * @param stamps whether calls carry an {@code Rpc-Timestamp}: without one a call
+	 * claims no place in its key's order, and the instance stamps it
+	 */
+	RawRpcClient(List<URI> endpoints, HybridLogicalClock clock, double hedgeProbability, boolean stamps) {
 		this.endpoints = endpoints;
 		this.clock = clock;
 		this.hedgeProbability = hedgeProbability;
+		this.stamps = stamps;
 	}
 
 	/**
@@ -55,16 +71,18 @@ final class RawRpcClient {
 	 */
 	Call append(String account, String entry) {
 		String idempotencyKey = UUID.randomUUID().toString();
-		long timestamp = this.clock.now();
+		long timestamp = this.stamps ? this.clock.now() : 0;
 		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":"
 				+ mapper.writeValueAsString(List.of(account, entry)) + ",\"id\":1}";
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		int lost = 0;
 		int retryable = 0;
 		for (int attempt = 1; attempt <= 100; attempt++) {
-			Map<String, String> headers = Map.of(RpcHeaders.IDEMPOTENCY_KEY, idempotencyKey, RpcHeaders.TIMESTAMP,
-					Long.toString(timestamp), RpcHeaders.ORDERING_KEY, account, RpcHeaders.ATTEMPT,
-					Integer.toString(attempt));
+			Map<String, String> headers = new HashMap<>(Map.of(RpcHeaders.IDEMPOTENCY_KEY, idempotencyKey,
+					RpcHeaders.ORDERING_KEY, account, RpcHeaders.ATTEMPT, Integer.toString(attempt)));
+			if (this.stamps) {
+				headers.put(RpcHeaders.TIMESTAMP, Long.toString(timestamp));
+			}
 			Answer answer;
 			if (attempt == 1 && random.nextDouble() < this.hedgeProbability) {
 				CompletableFuture<Answer> first = CompletableFuture.supplyAsync(() -> send(pick(), body, headers));
@@ -141,7 +159,7 @@ final class RawRpcClient {
 	 * @param account the account (ordering key)
 	 * @param entry the appended entry
 	 * @param idempotencyKey its idempotency key
-	 * @param timestamp its timestamp
+	 * @param timestamp its timestamp, 0 if it was sent without one
 	 * @param errorCode 0 on success, else the final error code
 	 * @param result the result on success
 	 * @param lostResponses how many of its responses were lost
