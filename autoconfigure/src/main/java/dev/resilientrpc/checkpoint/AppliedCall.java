@@ -8,8 +8,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param key the idempotency key
  * @param timestamp the call's timestamp
- * @param result the call's result as JSON, or {@code null} if unknown
+ * @param fingerprint the digest of its method and params
+ * @param orderingKey its ordering key, or {@code null}
+ * @param outcome its outcome,
+ * {@linkplain dev.resilientrpc.ordering.StoredOutcome#encode() encoded}
  */
-record AppliedCall(String key, long timestamp, byte @Nullable [] result) {
+record AppliedCall(String key, long timestamp, String fingerprint, @Nullable String orderingKey, String outcome) {
 
 }

@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -30,13 +33,15 @@ import org.springframework.util.StreamUtils;
  * anything is restored. <pre>
  * header:  "RRCP" | version (1 byte) | compression id (1 byte) | 2 reserved bytes
  * body:    (deflated when compression is DEFLATE)
- *          int n, then n remembered calls: UTF key | long timestamp | int length (-1: none) | result JSON
+ *          int n, then n remembered calls: UTF key | long timestamp | UTF fingerprint
+ *                    | UTF ordering key ("" for none) | int length | outcome (UTF-8, StoredOutcome.encode())
+ *          int m, then m high-water marks: UTF ordering key | long timestamp
  *          the state, as written by the Checkpointable's snapshot, to the end
  * </pre>
  */
 final class CheckpointFormat {
 
-	static final int VERSION = 1;
+	static final int VERSION = 2;
 
 	private static final byte[] MAGIC = { 'R', 'R', 'C', 'P' };
 
@@ -50,12 +55,12 @@ final class CheckpointFormat {
 	 * @param sink where full chunks go, in order; it owns each array it is given
 	 * @param chunkSize the size of every chunk but the last
 	 * @param compression the compression of the body
-	 * @param calls the remembered calls
+	 * @param records the remembered calls and the high-water marks
 	 * @param snapshot the state
 	 * @return the size, chunk count and checksum of the written data
 	 * @throws IOException if the snapshot or the sink fails
 	 */
-	static Written write(ChunkSink sink, int chunkSize, Compression compression, List<AppliedCall> calls,
+	static Written write(ChunkSink sink, int chunkSize, Compression compression, PartitionRecords.Contents records,
 			Checkpointable.Snapshot snapshot) throws IOException {
 		ChunkingOutputStream chunks = new ChunkingOutputStream(sink, chunkSize);
 		chunks.write(MAGIC);
@@ -64,15 +69,20 @@ final class CheckpointFormat {
 		try {
 			OutputStream body = (deflater != null) ? new DeflaterOutputStream(chunks, deflater, BUFFER) : chunks;
 			DataOutputStream out = new DataOutputStream(new BufferedOutputStream(body, BUFFER));
-			out.writeInt(calls.size());
-			for (AppliedCall call : calls) {
+			out.writeInt(records.calls().size());
+			for (AppliedCall call : records.calls()) {
 				out.writeUTF(call.key());
 				out.writeLong(call.timestamp());
-				byte[] result = call.result();
-				out.writeInt((result != null) ? result.length : -1);
-				if (result != null) {
-					out.write(result);
-				}
+				out.writeUTF(call.fingerprint());
+				out.writeUTF((call.orderingKey() != null) ? call.orderingKey() : "");
+				byte[] outcome = call.outcome().getBytes(StandardCharsets.UTF_8);
+				out.writeInt(outcome.length);
+				out.write(outcome);
+			}
+			out.writeInt(records.marks().size());
+			for (Map.Entry<String, Long> mark : records.marks().entrySet()) {
+				out.writeUTF(mark.getKey());
+				out.writeLong(mark.getValue());
 			}
 			snapshot.writeTo(StreamUtils.nonClosing(out));
 			out.flush();
@@ -142,14 +152,26 @@ final class CheckpointFormat {
 			for (int i = 0; i < count; i++) {
 				String key = data.readUTF();
 				long timestamp = data.readLong();
+				String fingerprint = data.readUTF();
+				String orderingKey = data.readUTF();
 				int length = data.readInt();
-				byte[] result = (length >= 0) ? data.readNBytes(length) : null;
-				if (result != null && result.length != length) {
+				byte[] outcome = data.readNBytes(length);
+				if (length < 0 || outcome.length != length) {
 					throw new EOFException();
 				}
-				calls.add(new AppliedCall(key, timestamp, result));
+				calls.add(new AppliedCall(key, timestamp, fingerprint, orderingKey.isEmpty() ? null : orderingKey,
+						new String(outcome, StandardCharsets.UTF_8)));
 			}
-			return new Contents(calls, data);
+			int markCount = data.readInt();
+			if (markCount < 0) {
+				throw new CorruptCheckpointException("negative count of high-water marks");
+			}
+			Map<String, Long> marks = new LinkedHashMap<>();
+			for (int i = 0; i < markCount; i++) {
+				String key = data.readUTF();
+				marks.put(key, data.readLong());
+			}
+			return new Contents(new PartitionRecords.Contents(calls, marks), data);
 		}
 		catch (IOException | IllegalArgumentException ex) {
 			throw new CorruptCheckpointException("the data cannot be read: " + ex);
@@ -170,7 +192,7 @@ final class CheckpointFormat {
 
 	}
 
-	record Contents(List<AppliedCall> calls, InputStream state) {
+	record Contents(PartitionRecords.Contents records, InputStream state) {
 
 	}
 

@@ -1,51 +1,35 @@
 package dev.resilientrpc.checkpoint;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
-import dev.resilientrpc.protocol.RpcErrorCodes;
-import dev.resilientrpc.protocol.RpcErrorException;
+import dev.resilientrpc.ordering.CallOutcomes;
 
 /**
- * Restores, checkpoints and logs the state of {@link Checkpointable} objects, one
- * checkpoint per {@link Checkpointable#getCheckpointName() name}.
+ * Restores, checkpoints and logs a node's own {@link Checkpointable} state, one
+ * {@link Partition} per {@link Checkpointable#getCheckpointName() name}.
  *
  * <p>
  * Lifecycle: {@link #restore(CommandReplayer)} once, before any call is served: for each
- * checkpoint it acquires a new epoch (fencing off the process it replaces), reads the
- * newest checkpoint whose checksum holds (skipping corrupt ones, loudly) and the command
- * log after it, restores the state and replays the logged calls in timestamp order,
- * skipping those the checkpoint already holds. {@link #start()} then schedules
- * checkpoints on the interval; a failed one is retried with exponential backoff while
- * calls go on being served. {@link #stop()} writes a last checkpoint.
- * {@link #checkpoint(String)} writes one on demand.
- *
- * <p>
- * A checkpoint is cut while the mutating calls of its checkpoint are paused (they hold
- * the read side of a lock across their log append and execution), so that the state and
- * the log cursor stored with it agree: every logged call up to the cursor is in the
- * state, none after.
+ * checkpoint it acquires a new epoch (fencing off the process it replaces) and loads the
+ * newest checkpoint whose checksum holds and the command log after it
+ * ({@link PartitionLoader}). {@link #start()} then schedules checkpoints on the interval
+ * ({@link PartitionScheduler}); {@link #stop()} writes a last checkpoint.
+ * {@link #checkpoint(String)} writes one on demand. A partition whose log append had an
+ * unknown outcome resyncs with a newer epoch ({@link #resync(Partition)}).
  */
 public final class CheckpointManager {
 
@@ -55,54 +39,33 @@ public final class CheckpointManager {
 
 	private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._:@-]+");
 
-	private static final int LOG_PAGE = 1000;
-
 	private final CheckpointStore store;
 
-	private final Clock clock;
+	private final PartitionOptions options;
 
-	private final Duration interval;
+	private final PartitionLoader loader;
 
-	private final int keep;
-
-	private final Compression compression;
-
-	private final int chunkSize;
-
-	private final Durability durability;
-
-	private final int replicas;
-
-	private final Duration replicationTimeout;
-
-	private final Duration logTimeout;
-
-	private final Duration retryBackoff;
+	private final Checkpointer checkpointer;
 
 	private final Duration restoreTimeout;
 
-	private final Map<String, Unit> units;
+	private final Map<String, Partition> partitions;
 
-	private final AtomicLong localTimestamp = new AtomicLong();
+	private final Listener listener = new Listener();
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private volatile @Nullable CommandReplayer replayer;
 
-	private volatile boolean stopping;
+	private @Nullable PartitionScheduler scheduler;
 
 	private CheckpointManager(Builder builder) {
 		this.store = builder.store;
-		this.clock = builder.clock;
-		this.interval = builder.interval;
-		this.keep = builder.keep;
-		this.compression = builder.compression;
-		this.chunkSize = builder.chunkSize;
-		this.durability = builder.durability;
-		this.replicas = builder.replicas;
-		this.replicationTimeout = builder.replicationTimeout;
-		this.logTimeout = builder.logTimeout;
-		this.retryBackoff = builder.retryBackoff;
+		this.options = new PartitionOptions(builder.durability, builder.replicas, builder.replicationTimeout,
+				builder.logTimeout, builder.interval, builder.keep, builder.compression, builder.chunkSize,
+				builder.retryBackoff);
+		this.loader = new PartitionLoader(this.store, this.options, new CallOutcomes(builder.mapper));
+		this.checkpointer = new Checkpointer(this.store, this.options, builder.clock);
 		this.restoreTimeout = builder.restoreTimeout;
-		Map<String, Unit> units = new LinkedHashMap<>();
+		Map<String, Partition> partitions = new LinkedHashMap<>();
 		for (Checkpointable checkpointable : builder.checkpointables) {
 			String name = checkpointable.getCheckpointName();
 			if (name == null || !NAME.matcher(name).matches()) {
@@ -110,13 +73,14 @@ public final class CheckpointManager {
 						+ " is invalid (expected: letters, digits, '.', '_' or '-')");
 			}
 			String storeName = (builder.nodeId != null) ? builder.nodeId + "/" + name : name;
-			Unit previous = units.put(name, new Unit(name, storeName, checkpointable, builder.rememberedCalls));
+			Partition previous = partitions.put(name,
+					this.loader.create(name, storeName, checkpointable, builder.rememberedCalls));
 			if (previous != null) {
-				throw new IllegalArgumentException("Two checkpointables are named '" + name + "': " + previous.target
-						+ " and " + checkpointable + " (expected: one per checkpoint name)");
+				throw new IllegalArgumentException("Two checkpointables are named '" + name + "': "
+						+ previous.getTarget() + " and " + checkpointable + " (expected: one per checkpoint name)");
 			}
 		}
-		this.units = Collections.unmodifiableMap(units);
+		this.partitions = Collections.unmodifiableMap(partitions);
 	}
 
 	/**
@@ -133,7 +97,7 @@ public final class CheckpointManager {
 	 * @return the names
 	 */
 	public Set<String> getCheckpointNames() {
-		return this.units.keySet();
+		return this.partitions.keySet();
 	}
 
 	/**
@@ -142,8 +106,8 @@ public final class CheckpointManager {
 	 */
 	public List<CheckpointStatus> getStatuses() {
 		List<CheckpointStatus> statuses = new ArrayList<>();
-		for (Unit unit : this.units.values()) {
-			statuses.add(unit.status());
+		for (Partition partition : this.partitions.values()) {
+			statuses.add(partition.status());
 		}
 		return statuses;
 	}
@@ -155,7 +119,7 @@ public final class CheckpointManager {
 	 * @throws IllegalArgumentException if there is no such checkpoint
 	 */
 	public CheckpointStatus getStatus(String name) {
-		return unit(name).status();
+		return partition(name).status();
 	}
 
 	/**
@@ -163,30 +127,50 @@ public final class CheckpointManager {
 	 * @return the durability
 	 */
 	public Durability getDurability() {
-		return this.durability;
-	}
-
-	@Nullable Unit findUnit(String name) {
-		return this.units.get(name);
-	}
-
-	Unit unit(String name) {
-		Unit unit = this.units.get(name);
-		if (unit == null) {
-			throw new IllegalArgumentException(
-					"No checkpoint named '" + name + "' (known: " + this.units.keySet() + ")");
-		}
-		return unit;
+		return this.options.durability();
 	}
 
 	/**
-	 * Return a timestamp for a call that came without one: a hybrid-logical-clock value
-	 * from this process's clock, greater than every one returned or replayed before.
-	 * @return the timestamp
+	 * Return how partitions are logged and checkpointed.
+	 * @return the options
 	 */
-	long nextLocalTimestamp() {
-		long physical = this.clock.millis() << 16;
-		return this.localTimestamp.updateAndGet((last) -> Math.max(last + 1, physical));
+	public PartitionOptions getOptions() {
+		return this.options;
+	}
+
+	/**
+	 * Return the loader, which partitions held elsewhere in this process (slots) share.
+	 * @return the loader
+	 */
+	public PartitionLoader getLoader() {
+		return this.loader;
+	}
+
+	/**
+	 * Return the checkpointer, which partitions held elsewhere in this process share.
+	 * @return the checkpointer
+	 */
+	public Checkpointer getCheckpointer() {
+		return this.checkpointer;
+	}
+
+	/**
+	 * Return the partition of a checkpoint name, with how to resync it.
+	 * @param name the checkpoint name
+	 * @return the binding, or {@code null} if there is no such checkpoint
+	 */
+	public @Nullable PartitionBinding findBinding(String name) {
+		Partition partition = this.partitions.get(name);
+		return (partition != null) ? new PartitionBinding(partition, this::resync) : null;
+	}
+
+	Partition partition(String name) {
+		Partition partition = this.partitions.get(name);
+		if (partition == null) {
+			throw new IllegalArgumentException(
+					"No checkpoint named '" + name + "' (known: " + this.partitions.keySet() + ")");
+		}
+		return partition;
 	}
 
 	/**
@@ -197,98 +181,50 @@ public final class CheckpointManager {
 	 * @throws CheckpointException if a state cannot be restored
 	 */
 	public void restore(@Nullable CommandReplayer replayer) {
-		for (Unit unit : this.units.values()) {
-			restore(unit, replayer);
+		this.replayer = replayer;
+		for (Partition partition : this.partitions.values()) {
+			long epoch = withRetries(partition, "read the checkpoints of", () -> {
+				long acquired = acquireEpoch(partition);
+				String cursor = this.loader.load(partition, replayer);
+				this.loader.serve(partition, acquired, cursor, this.listener);
+				return acquired;
+			});
+			if (logger.isInfoEnabled()) {
+				logger.info("Restored '" + partition.getStoreName() + "' with epoch " + epoch + " from "
+						+ ((partition.lastCheckpointId != null) ? "checkpoint " + partition.lastCheckpointId + " ("
+								+ partition.lastCheckpointSize + " bytes, taken " + partition.lastCheckpointAt + ")"
+								: "no checkpoint")
+						+ " and " + partition.replayedCalls + " replayed calls (" + partition.skippedCalls
+						+ " skipped as already applied) in " + partition.restoreDuration.toMillis() + " ms");
+			}
 		}
 	}
 
-	private void restore(Unit unit, @Nullable CommandReplayer replayer) {
-		long started = System.nanoTime();
-		Loaded loaded = loadWithRetries(unit);
-		unit.epoch = loaded.epoch;
-		CheckpointManifest manifest = loaded.manifest;
-		if (loaded.contents != null && manifest != null) {
-			unit.applied.replaceWith(loaded.contents.calls());
-			try {
-				unit.target.restore(loaded.contents.state());
+	/**
+	 * Acquire a new epoch for a partition and, with {@link Durability#REPLICATED}, wait
+	 * until a replica has it: an epoch lost in a failover to a replica would let two
+	 * writers write.
+	 */
+	private long acquireEpoch(Partition partition) {
+		long epoch = this.store.acquireEpoch(partition.getStoreName());
+		int replicas = this.options.requiredReplicas();
+		if (replicas > 0) {
+			int acknowledged = this.store.awaitReplicas(partition.getStoreName(), replicas,
+					this.options.replicationTimeout());
+			if (acknowledged < replicas) {
+				throw new IllegalStateException(acknowledged + " of " + replicas + " replicas acknowledged epoch "
+						+ epoch + " of '" + partition.getStoreName() + "' within " + this.options.replicationTimeout());
 			}
-			catch (IOException | RuntimeException ex) {
-				throw new CheckpointException("Checkpoint " + manifest.id() + " of '" + unit.storeName
-						+ "' passed its checksum but " + unit.target + " could not restore it", ex);
-			}
-			unit.lastCheckpointId = manifest.id();
-			unit.lastCheckpointAt = Instant.ofEpochMilli(manifest.createdAt());
-			unit.lastCheckpointSize = manifest.size();
-			unit.lastCheckpointCursor = manifest.logCursor();
 		}
-		long replayStarted = System.nanoTime();
-		List<CommandLogEntry> tail = new ArrayList<>(loaded.tail);
-		tail.sort(Comparator.comparingLong(CommandLogEntry::timestamp)
-			.thenComparing(CommandLogEntry::id, (a, b) -> StreamIds.compare(String.valueOf(a), String.valueOf(b))));
-		long replayed = 0;
-		long skipped = 0;
-		long failed = 0;
-		String cursor = loaded.cursor;
-		for (CommandLogEntry entry : tail) {
-			cursor = StreamIds.max(cursor, String.valueOf(entry.id()));
-			this.localTimestamp.accumulateAndGet(entry.timestamp(), Math::max);
-			if (unit.applied.contains(entry.idempotencyKey())) {
-				skipped++;
-				continue;
-			}
-			if (replayer == null) {
-				throw new CheckpointException("The command log of '" + unit.storeName + "' holds " + tail.size()
-						+ " calls to replay but this application serves no JSON-RPC", null);
-			}
-			try {
-				byte[] result = replayer.replay(entry.method(), entry.params());
-				unit.applied.complete(entry.idempotencyKey(), entry.timestamp(), result);
-			}
-			catch (RpcErrorException ex) {
-				if (ex.getCode() == RpcErrorCodes.METHOD_NOT_FOUND || ex.getCode() == RpcErrorCodes.INVALID_PARAMS) {
-					throw new CheckpointException("Logged call " + entry.id() + " to '" + entry.method() + "' of '"
-							+ unit.storeName + "' cannot be replayed: " + ex.getMessage() + " " + ex.getData(), ex);
-				}
-				failed++;
-			}
-			catch (Exception ex) {
-				// it failed when it was first called too: replaying its failure changes
-				// nothing
-				failed++;
-				if (logger.isDebugEnabled()) {
-					logger.debug("Replayed call " + entry.id() + " to '" + entry.method() + "' threw again", ex);
-				}
-			}
-			replayed++;
-		}
-		if (manifest != null && replayed == 0) {
-			// the state is the checkpoint's: a checkpoint before the next change would be
-			// a copy
-			unit.lastChangeCount = unit.target.getChangeCount();
-		}
-		unit.replayedCalls = replayed;
-		unit.skippedCalls = skipped;
-		unit.replayDuration = Duration.ofNanos(System.nanoTime() - replayStarted);
-		unit.restoreDuration = Duration.ofNanos(System.nanoTime() - started);
-		unit.corruptSkipped = loaded.corrupt;
-		unit.logLength.set(loaded.logLength);
-		unit.log = new CommandLog(this.store, unit.storeName, unit.epoch, this.durability, this.replicas,
-				this.replicationTimeout, this.logTimeout, cursor, new LogListener(unit));
-		if (logger.isInfoEnabled()) {
-			logger.info("Restored '" + unit.storeName + "' with epoch " + unit.epoch + " from "
-					+ ((manifest != null) ? "checkpoint " + manifest.id() + " (" + manifest.size() + " bytes, taken "
-							+ Instant.ofEpochMilli(manifest.createdAt()) + ")" : "no checkpoint")
-					+ " and " + replayed + " replayed calls (" + skipped + " skipped as already applied, " + failed
-					+ " failed again) in " + unit.restoreDuration.toMillis() + " ms");
-		}
+		return epoch;
 	}
 
-	private Loaded loadWithRetries(Unit unit) {
+	private <T> T withRetries(Partition partition, String what, java.util.function.Supplier<T> action) {
 		long deadline = System.nanoTime() + this.restoreTimeout.toNanos();
-		Duration delay = this.retryBackoff;
+		Duration delay = this.options.retryBackoff();
 		while (true) {
 			try {
-				return load(unit);
+				return action.get();
 			}
 			catch (CheckpointException ex) {
 				throw ex;
@@ -296,76 +232,48 @@ public final class CheckpointManager {
 			catch (RuntimeException ex) {
 				if (System.nanoTime() + delay.toNanos() > deadline) {
 					throw new CheckpointException(
-							"Could not read the checkpoints of '" + unit.storeName + "' within " + this.restoreTimeout,
+							"Could not " + what + " '" + partition.getStoreName() + "' within " + this.restoreTimeout,
 							ex);
 				}
 				logger.warn(
-						"Reading the checkpoints of '" + unit.storeName + "' failed, retrying in " + delay + ": " + ex);
+						"Could not " + what + " '" + partition.getStoreName() + "', retrying in " + delay + ": " + ex);
 				sleep(delay);
-				delay = min(delay.multipliedBy(2), Duration.ofSeconds(5));
+				Duration doubled = delay.multipliedBy(2);
+				delay = (doubled.compareTo(Duration.ofSeconds(5)) < 0) ? doubled : Duration.ofSeconds(5);
 			}
 		}
 	}
 
-	private Loaded load(Unit unit) {
-		long epoch = this.store.acquireEpoch(unit.storeName);
-		List<CheckpointManifest> manifests = this.store.list(unit.storeName);
-		CheckpointManifest used = null;
-		CheckpointFormat.Contents contents = null;
-		int corrupt = 0;
-		for (CheckpointManifest manifest : manifests) {
-			try {
-				contents = CheckpointFormat.read(manifest, readChunks(unit.storeName, manifest));
-				used = manifest;
-				break;
-			}
-			catch (CheckpointFormat.CorruptCheckpointException ex) {
-				corrupt++;
-				logger.error("CORRUPT CHECKPOINT: checkpoint " + manifest.id() + " of '" + unit.storeName + "' fails "
-						+ "verification (" + ex.getMessage() + "); falling back to the previous checkpoint and the "
-						+ "command log after it");
-			}
+	/**
+	 * Resync a partition whose log append had an unknown outcome: a newer epoch, then the
+	 * log after its cursor.
+	 * @param partition the partition
+	 * @throws RuntimeException if Redis cannot be reached
+	 */
+	public void resync(Partition partition) {
+		CommandReplayer current = this.replayer;
+		if (current == null) {
+			throw new IllegalStateException("'" + partition.getStoreName() + "' has no replayer: not restored");
 		}
-		if (used == null && !manifests.isEmpty()) {
-			throw new CheckpointException("None of the " + manifests.size() + " checkpoints of '" + unit.storeName
-					+ "' is usable and the command log before them has been trimmed: refusing to start with "
-					+ "incomplete state", null);
-		}
-		String cursor = (used != null) ? used.logCursor() : StreamIds.ZERO;
-		List<CommandLogEntry> tail = new ArrayList<>();
-		String after = cursor;
-		while (true) {
-			List<CommandLogEntry> page = this.store.readLog(unit.storeName, after, LOG_PAGE);
-			tail.addAll(page);
-			if (page.size() < LOG_PAGE) {
-				break;
+		synchronized (partition) {
+			if (partition.getState() != Partition.State.RESYNC_NEEDED) {
+				return;
 			}
-			after = String.valueOf(page.get(page.size() - 1).id());
+			this.loader.resync(partition, acquireEpoch(partition), current, this.listener);
 		}
-		long logLength = this.store.logLength(unit.storeName);
-		return new Loaded(epoch, used, contents, corrupt, tail, cursor, logLength);
-	}
-
-	private List<byte @Nullable []> readChunks(String storeName, CheckpointManifest manifest) {
-		return new ArrayList<>(this.store.readChunks(storeName, manifest.id(), 0, manifest.chunks()));
 	}
 
 	/**
 	 * Schedule checkpoints on the interval. Call after {@link #restore(CommandReplayer)}.
 	 */
 	public synchronized void start() {
-		if (this.scheduler != null || this.units.isEmpty()) {
+		if (this.scheduler != null || this.partitions.isEmpty()) {
 			return;
 		}
-		this.stopping = false;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "rrpc-checkpoint");
-			thread.setDaemon(true);
-			return thread;
-		});
-		for (Unit unit : this.units.values()) {
-			schedule(unit, this.interval);
-		}
+		PartitionScheduler started = new PartitionScheduler("rrpc-checkpoint", this.checkpointer, this.options,
+				this::resync);
+		this.partitions.values().forEach(started::add);
+		this.scheduler = started;
 	}
 
 	/**
@@ -373,40 +281,34 @@ public final class CheckpointManager {
 	 * command logs. Call once no more calls are served.
 	 */
 	public void stop() {
-		ScheduledExecutorService executor;
+		PartitionScheduler current;
 		synchronized (this) {
-			this.stopping = true;
-			executor = this.scheduler;
+			current = this.scheduler;
 			this.scheduler = null;
 		}
-		if (executor != null) {
-			executor.shutdownNow();
-			try {
-				executor.awaitTermination(this.logTimeout.toMillis() * 4, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		if (current != null) {
+			current.shutdown();
 		}
-		for (Unit unit : this.units.values()) {
-			CommandLog log = unit.log;
-			if (log == null) {
+		for (Partition partition : this.partitions.values()) {
+			if (partition.log() == null) {
 				continue;
 			}
-			if (!unit.fenced) {
+			if (partition.isServing()) {
 				try {
-					checkpoint(unit, false);
+					this.checkpointer.checkpoint(partition, false);
 				}
 				catch (CheckpointFencedException ex) {
-					logger.warn("No last checkpoint of '" + unit.storeName + "' before shutdown: another process "
-							+ "has taken it over");
+					logger.warn("No last checkpoint of '" + partition.getStoreName() + "' before shutdown: another "
+							+ "process has taken it over");
 				}
 				catch (RuntimeException ex) {
-					logger.error("The last checkpoint of '" + unit.storeName + "' before shutdown failed; its state "
-							+ "will be restored from the previous checkpoint and the command log", ex);
+					logger.error(
+							"The last checkpoint of '" + partition.getStoreName() + "' before shutdown failed; "
+									+ "its state will be restored from the previous checkpoint and the command log",
+							ex);
 				}
 			}
-			log.close();
+			partition.close();
 		}
 	}
 
@@ -418,193 +320,23 @@ public final class CheckpointManager {
 	 * @throws CheckpointException if the checkpoint could not be written
 	 */
 	public CheckpointStatus checkpoint(String name) {
-		Unit unit = unit(name);
+		Partition partition = partition(name);
 		try {
-			checkpoint(unit, true);
+			this.checkpointer.checkpoint(partition, true);
+		}
+		catch (CheckpointFencedException ex) {
+			this.listener.fenced(partition, ex);
+			throw ex;
 		}
 		catch (CheckpointException ex) {
 			// retried with backoff like a failed scheduled checkpoint
-			synchronized (unit) {
-				if (!unit.running) {
-					schedule(unit, retryDelay(unit));
-				}
+			PartitionScheduler current = this.scheduler;
+			if (current != null) {
+				current.requestCheckpoint(partition);
 			}
 			throw ex;
 		}
-		return unit.status();
-	}
-
-	private Duration retryDelay(Unit unit) {
-		int failures = Math.max(1, unit.consecutiveFailures);
-		return min(this.retryBackoff.multipliedBy(1L << Math.min(failures - 1, 20)), this.interval);
-	}
-
-	private boolean checkpoint(Unit unit, boolean force) {
-		unit.writing.lock();
-		try {
-			CheckpointFencedException fenced = unit.fencedBy;
-			if (fenced != null) {
-				throw fenced;
-			}
-			CommandLog log = unit.log;
-			if (log == null) {
-				throw new IllegalStateException("'" + unit.storeName + "' has not been restored yet");
-			}
-			long started = System.nanoTime();
-			String cursor;
-			long changeCount;
-			Checkpointable.Snapshot snapshot;
-			List<AppliedCall> calls;
-			unit.gate.writeLock().lock();
-			try {
-				cursor = log.flush();
-				changeCount = unit.target.getChangeCount();
-				if (!force && changeCount != -1 && changeCount == unit.lastChangeCount
-						&& cursor.equals(unit.lastCheckpointCursor)) {
-					return false;
-				}
-				snapshot = unit.target.snapshot();
-				calls = unit.applied.copy();
-			}
-			finally {
-				unit.gate.writeLock().unlock();
-			}
-			CheckpointManifest manifest = write(unit, cursor, snapshot, calls);
-			CheckpointStore.PublishResult result = this.store.publish(unit.storeName, unit.epoch, manifest, this.keep);
-			if (result.epochWasLost()) {
-				logger.error("REDIS LOST DATA: the epoch of '" + unit.storeName + "' was missing when checkpoint "
-						+ manifest.id() + " was published; this checkpoint restores the state, but calls acknowledged "
-						+ "by other processes in between may be lost");
-			}
-			unit.lastCheckpointId = manifest.id();
-			unit.lastCheckpointAt = Instant.ofEpochMilli(manifest.createdAt());
-			unit.lastCheckpointSize = manifest.size();
-			unit.lastCheckpointDuration = Duration.ofNanos(System.nanoTime() - started);
-			unit.lastCheckpointCursor = cursor;
-			unit.lastChangeCount = changeCount;
-			unit.consecutiveFailures = 0;
-			unit.checkpoints++;
-			unit.logLength.addAndGet(-result.trimmed());
-			if (logger.isDebugEnabled()) {
-				logger.debug("Checkpoint " + manifest.id() + " of '" + unit.storeName + "': " + manifest.size()
-						+ " bytes in " + manifest.chunks() + " chunks, log cursor " + cursor + ", "
-						+ unit.lastCheckpointDuration.toMillis() + " ms");
-			}
-			return true;
-		}
-		catch (CheckpointFencedException ex) {
-			fence(unit, ex);
-			throw ex;
-		}
-		catch (RuntimeException | IOException ex) {
-			unit.consecutiveFailures++;
-			unit.failures++;
-			unit.lastFailure = String.valueOf(ex);
-			if (ex instanceof CheckpointException checkpointException) {
-				throw checkpointException;
-			}
-			throw new CheckpointException("Checkpoint of '" + unit.storeName + "' failed: " + ex, ex);
-		}
-		finally {
-			unit.writing.unlock();
-		}
-	}
-
-	private CheckpointManifest write(Unit unit, String cursor, Checkpointable.Snapshot snapshot,
-			List<AppliedCall> calls) throws IOException {
-		long id = this.store.nextCheckpointId(unit.storeName);
-		try (CheckpointStore.ChunkWriter chunks = this.store.openChunkWriter(unit.storeName, id)) {
-			try {
-				CheckpointFormat.Written written = CheckpointFormat.write(chunks::write, this.chunkSize,
-						this.compression, calls, snapshot);
-				chunks.finish();
-				return new CheckpointManifest(id, unit.epoch, CheckpointFormat.VERSION, this.compression,
-						written.chunks(), written.size(), written.checksum(), cursor, this.clock.millis());
-			}
-			catch (IOException | RuntimeException ex) {
-				try {
-					this.store.discard(unit.storeName, id, chunks.count());
-				}
-				catch (RuntimeException suppressed) {
-					ex.addSuppressed(suppressed);
-				}
-				throw ex;
-			}
-		}
-	}
-
-	private void fence(Unit unit, CheckpointFencedException ex) {
-		synchronized (unit) {
-			if (unit.fencedBy != null) {
-				return;
-			}
-			unit.fencedBy = ex;
-			unit.fenced = true;
-			if (unit.next != null) {
-				unit.next.cancel(false);
-			}
-		}
-		logger.error("FENCED: another process took over checkpoint '" + unit.storeName + "' (epoch "
-				+ ex.getCurrentEpoch() + " > ours, " + ex.getEpoch() + "); this process no longer writes it and "
-				+ "refuses its mutating calls");
-	}
-
-	private void schedule(Unit unit, Duration delay) {
-		synchronized (unit) {
-			ScheduledExecutorService executor = this.scheduler;
-			if (executor == null || this.stopping || unit.fenced) {
-				return;
-			}
-			if (unit.next != null) {
-				unit.next.cancel(false);
-			}
-			unit.next = executor.schedule(() -> runScheduled(unit), delay.toNanos(), TimeUnit.NANOSECONDS);
-		}
-	}
-
-	/**
-	 * Ask for a checkpoint as soon as possible, as when calls could not be logged or
-	 * Redis lost its data.
-	 * @param unit the checkpoint
-	 */
-	private void requestCheckpoint(Unit unit) {
-		synchronized (unit) {
-			unit.requested = true;
-			if (!unit.running) {
-				schedule(unit, Duration.ZERO);
-			}
-		}
-	}
-
-	private void runScheduled(Unit unit) {
-		synchronized (unit) {
-			unit.running = true;
-			unit.requested = false;
-		}
-		Duration next = this.interval;
-		try {
-			checkpoint(unit, false);
-		}
-		catch (CheckpointFencedException ex) {
-			return;
-		}
-		catch (RuntimeException ex) {
-			next = retryDelay(unit);
-			logger.warn("Checkpoint of '" + unit.storeName + "' failed (" + unit.consecutiveFailures
-					+ " in a row), retrying in " + next + "; calls are still served and logged: " + ex.getMessage());
-		}
-		finally {
-			synchronized (unit) {
-				unit.running = false;
-			}
-		}
-		synchronized (unit) {
-			schedule(unit, (unit.requested && unit.consecutiveFailures == 0) ? Duration.ZERO : next);
-		}
-	}
-
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
+		return partition.status();
 	}
 
 	private static void sleep(Duration delay) {
@@ -617,125 +349,34 @@ public final class CheckpointManager {
 		}
 	}
 
-	private final class LogListener implements CommandLog.Listener {
+	private final class Listener implements PartitionListener {
 
-		private final Unit unit;
-
-		LogListener(Unit unit) {
-			this.unit = unit;
+		@Override
+		public void fenced(Partition partition, CheckpointFencedException ex) {
+			partition.fence(ex);
+			PartitionScheduler current = CheckpointManager.this.scheduler;
+			if (current != null) {
+				current.remove(partition);
+			}
+			logger.error("FENCED: another process took over checkpoint '" + partition.getStoreName() + "' (epoch "
+					+ ex.getCurrentEpoch() + " > ours, " + ex.getEpoch() + "); this process no longer writes it and "
+					+ "refuses its mutating calls");
 		}
 
 		@Override
-		public void appended(int count, boolean epochWasLost) {
-			this.unit.logLength.addAndGet(count);
-			if (epochWasLost) {
-				logger.error("REDIS LOST DATA: the epoch of '" + this.unit.storeName + "' was missing when calls were "
-						+ "logged; writing a checkpoint of the state in memory now");
-				requestCheckpoint(this.unit);
+		public void resyncNeeded(Partition partition, Throwable cause) {
+			PartitionScheduler current = CheckpointManager.this.scheduler;
+			if (current != null) {
+				current.requestResync(partition);
 			}
 		}
 
 		@Override
-		public void fenced(CheckpointFencedException ex) {
-			fence(this.unit, ex);
-		}
-
-		@Override
-		public void unlogged(int count, Exception ex) {
-			logger.error(count + " acknowledged calls to '" + this.unit.storeName + "' could not be logged (durability "
-					+ "async): they are lost if this process dies before the next checkpoint, which is requested now: "
-					+ ex);
-			requestCheckpoint(this.unit);
-		}
-
-	}
-
-	private record Loaded(long epoch, @Nullable CheckpointManifest manifest,
-			CheckpointFormat.@Nullable Contents contents, int corrupt, List<CommandLogEntry> tail, String cursor,
-			long logLength) {
-
-	}
-
-	/**
-	 * One checkpoint: its state, command log, gate and status.
-	 */
-	static final class Unit {
-
-		final String name;
-
-		final String storeName;
-
-		final Checkpointable target;
-
-		/**
-		 * Mutating calls hold the read lock across log append and execution; the cut
-		 * holds the write lock.
-		 */
-		final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
-
-		final ReentrantLock writing = new ReentrantLock();
-
-		final AppliedCalls applied;
-
-		final AtomicLong logLength = new AtomicLong();
-
-		volatile @Nullable CommandLog log;
-
-		volatile long epoch;
-
-		volatile boolean fenced;
-
-		volatile @Nullable CheckpointFencedException fencedBy;
-
-		volatile @Nullable Long lastCheckpointId;
-
-		volatile @Nullable Instant lastCheckpointAt;
-
-		volatile long lastCheckpointSize;
-
-		volatile Duration lastCheckpointDuration = Duration.ZERO;
-
-		volatile @Nullable String lastCheckpointCursor;
-
-		volatile long lastChangeCount = Long.MIN_VALUE;
-
-		volatile int consecutiveFailures;
-
-		volatile long failures;
-
-		volatile long checkpoints;
-
-		volatile @Nullable String lastFailure;
-
-		volatile int corruptSkipped;
-
-		volatile long replayedCalls;
-
-		volatile long skippedCalls;
-
-		volatile Duration restoreDuration = Duration.ZERO;
-
-		volatile Duration replayDuration = Duration.ZERO;
-
-		@Nullable ScheduledFuture<?> next;
-
-		boolean running;
-
-		boolean requested;
-
-		Unit(String name, String storeName, Checkpointable target, int rememberedCalls) {
-			this.name = name;
-			this.storeName = storeName;
-			this.target = target;
-			this.applied = new AppliedCalls(rememberedCalls);
-		}
-
-		CheckpointStatus status() {
-			return new CheckpointStatus(this.name, this.storeName, this.epoch, this.fenced, this.lastCheckpointId,
-					this.lastCheckpointAt, this.lastCheckpointSize, this.lastCheckpointDuration,
-					this.consecutiveFailures, this.failures, this.checkpoints, this.lastFailure, this.logLength.get(),
-					this.corruptSkipped, this.replayedCalls, this.skippedCalls, this.restoreDuration,
-					this.replayDuration, this.applied.size());
+		public void checkpointNeeded(Partition partition) {
+			PartitionScheduler current = CheckpointManager.this.scheduler;
+			if (current != null) {
+				current.requestCheckpoint(partition);
+			}
 		}
 
 	}
@@ -752,6 +393,8 @@ public final class CheckpointManager {
 		private @Nullable String nodeId;
 
 		private Clock clock = Clock.systemUTC();
+
+		private ObjectMapper mapper = JsonMapper.builder().build();
 
 		private Duration interval = Duration.ofSeconds(30);
 
@@ -814,12 +457,23 @@ public final class CheckpointManager {
 		}
 
 		/**
+		 * Set the JSON mapper results are recorded with (default: a plain one); the
+		 * server's, so that a replayed result is the JSON the first call was answered
+		 * with.
+		 * @param mapper the mapper
+		 * @return this builder
+		 */
+		public Builder mapper(ObjectMapper mapper) {
+			this.mapper = mapper;
+			return this;
+		}
+
+		/**
 		 * Set the time between scheduled checkpoints (default 30s).
 		 * @param interval the interval, positive
 		 * @return this builder
 		 */
 		public Builder interval(Duration interval) {
-			positive("interval", interval);
 			this.interval = interval;
 			return this;
 		}
@@ -830,9 +484,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder keep(int keep) {
-			if (keep < 1) {
-				throw new IllegalArgumentException("keep: " + keep + " (expected: >= 1)");
-			}
 			this.keep = keep;
 			return this;
 		}
@@ -853,9 +504,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder chunkSize(int chunkSize) {
-			if (chunkSize < 1024 || chunkSize > 512 * 1024 * 1024) {
-				throw new IllegalArgumentException("chunkSize: " + chunkSize + " (expected: 1 KiB to 512 MiB)");
-			}
 			this.chunkSize = chunkSize;
 			return this;
 		}
@@ -877,9 +525,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder replicas(int replicas) {
-			if (replicas < 1) {
-				throw new IllegalArgumentException("replicas: " + replicas + " (expected: >= 1)");
-			}
 			this.replicas = replicas;
 			return this;
 		}
@@ -890,7 +535,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder replicationTimeout(Duration replicationTimeout) {
-			positive("replicationTimeout", replicationTimeout);
 			this.replicationTimeout = replicationTimeout;
 			return this;
 		}
@@ -901,7 +545,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder logTimeout(Duration logTimeout) {
-			positive("logTimeout", logTimeout);
 			this.logTimeout = logTimeout;
 			return this;
 		}
@@ -913,7 +556,6 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder retryBackoff(Duration retryBackoff) {
-			positive("retryBackoff", retryBackoff);
 			this.retryBackoff = retryBackoff;
 			return this;
 		}
@@ -924,7 +566,9 @@ public final class CheckpointManager {
 		 * @return this builder
 		 */
 		public Builder restoreTimeout(Duration restoreTimeout) {
-			positive("restoreTimeout", restoreTimeout);
+			if (restoreTimeout.isNegative() || restoreTimeout.isZero()) {
+				throw new IllegalArgumentException("restoreTimeout: " + restoreTimeout + " (expected: > 0)");
+			}
 			this.restoreTimeout = restoreTimeout;
 			return this;
 		}
@@ -946,15 +590,10 @@ public final class CheckpointManager {
 		/**
 		 * Build the manager.
 		 * @return the manager
+		 * @throws IllegalArgumentException if a setting is out of range
 		 */
 		public CheckpointManager build() {
 			return new CheckpointManager(this);
-		}
-
-		private static void positive(String name, Duration value) {
-			if (value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-			}
 		}
 
 	}

@@ -7,8 +7,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -16,9 +18,20 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The command log of one checkpoint: appends entries through one writer thread that sends
- * whatever has queued up meanwhile as one batch (group commit), so that many concurrent
- * calls share one round trip to Redis. With {@link Durability#ASYNC} callers do not wait.
+ * The command log of one partition: appends entries one batch at a time, each batch being
+ * whatever has queued up while the previous one was written (group commit), so that many
+ * concurrent calls share one round trip to Redis. The batches of one log are written one
+ * after another, by a task on a writer pool that the logs of all partitions share. With
+ * {@link Durability#ASYNC} callers do not wait.
+ *
+ * <p>
+ * An append either certainly did not reach the log (it was refused, never sent, or
+ * fenced: {@link CommandLogException#notAppended()}) or may have: a timeout, a lost
+ * connection, a {@code WAIT} that did not get its replicas. After the first append of
+ * unknown outcome the log stops: every later append is refused without being sent, so
+ * that nothing is logged after an entry whose fate is unknown until the partition resyncs
+ * (a newer epoch, which fences the entry should it still arrive, and a read of the log
+ * after the cursor, which tells whether it did).
  */
 final class CommandLog {
 
@@ -52,16 +65,20 @@ final class CommandLog {
 
 	private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
 
-	private final Thread writer;
+	private final Executor writers;
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
 
 	private volatile String cursor;
 
 	private volatile @Nullable CheckpointFencedException fenced;
 
+	private volatile @Nullable Throwable stopped;
+
 	private volatile boolean closed;
 
 	CommandLog(CheckpointStore store, String storeName, long epoch, Durability durability, int replicas,
-			Duration replicationTimeout, Duration timeout, String cursor, Listener listener) {
+			Duration replicationTimeout, Duration timeout, String cursor, Listener listener, Executor writers) {
 		this.store = store;
 		this.storeName = storeName;
 		this.epoch = epoch;
@@ -71,9 +88,7 @@ final class CommandLog {
 		this.timeout = timeout;
 		this.cursor = cursor;
 		this.listener = listener;
-		this.writer = new Thread(this::run, "rrpc-command-log-" + storeName);
-		this.writer.setDaemon(true);
-		this.writer.start();
+		this.writers = writers;
 	}
 
 	/**
@@ -97,25 +112,31 @@ final class CommandLog {
 	void append(CommandLogEntry entry) {
 		CheckpointFencedException fencedBy = this.fenced;
 		if (fencedBy != null) {
-			throw new CommandLogException("fenced", fencedBy.getMessage(), fencedBy);
+			throw new CommandLogException("fenced", fencedBy.getMessage(), fencedBy, true);
 		}
 		if (this.closed) {
-			throw new CommandLogException("closed", "the command log is closed", null);
+			throw new CommandLogException("closed", "the command log is closed", null, true);
+		}
+		Throwable stoppedBy = this.stopped;
+		if (stoppedBy != null) {
+			throw stoppedException(stoppedBy);
 		}
 		Pending pending = new Pending(entry);
 		try {
 			if (!this.queue.offer(pending, this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new CommandLogException("queue-full", "the command log queue stayed full for " + this.timeout,
-						null);
+						null, true);
 			}
+			schedule();
 			if (this.durability != Durability.ASYNC) {
 				await(pending);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			pending.state.compareAndSet(QUEUED, CANCELLED);
-			throw new CommandLogException("interrupted", "interrupted while appending to the command log", ex);
+			boolean cancelled = pending.state.compareAndSet(QUEUED, CANCELLED);
+			throw new CommandLogException("interrupted", "interrupted while appending to the command log", ex,
+					cancelled);
 		}
 	}
 
@@ -127,7 +148,7 @@ final class CommandLog {
 		catch (TimeoutException ex) {
 			if (pending.state.compareAndSet(QUEUED, CANCELLED)) {
 				throw new CommandLogException("timeout", "the command log append was not sent within " + this.timeout,
-						null);
+						null, true);
 			}
 		}
 		catch (ExecutionException ex) {
@@ -139,7 +160,7 @@ final class CommandLog {
 		}
 		catch (TimeoutException ex) {
 			throw new CommandLogException("timeout", "the command log append did not complete within "
-					+ this.timeout.multipliedBy(2) + "; it may still be written", null);
+					+ this.timeout.multipliedBy(2) + "; it may still be written", null, false);
 		}
 		catch (ExecutionException ex) {
 			throw failure(ex.getCause());
@@ -151,9 +172,16 @@ final class CommandLog {
 			return logException;
 		}
 		if (cause instanceof CheckpointFencedException fencedException) {
-			return new CommandLogException("fenced", fencedException.getMessage(), fencedException);
+			return new CommandLogException("fenced", fencedException.getMessage(), fencedException, true);
 		}
-		return new CommandLogException("redis", "the command log append failed: " + cause, cause);
+		return new CommandLogException("redis", "the command log append may or may not have been written: " + cause,
+				cause, false);
+	}
+
+	private static CommandLogException stoppedException(Throwable cause) {
+		return new CommandLogException("stopped",
+				"the command log stopped after an append of unknown outcome, until the partition resyncs: " + cause,
+				cause, true);
 	}
 
 	/**
@@ -166,49 +194,64 @@ final class CommandLog {
 		try {
 			if (!this.queue.offer(marker, this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new CommandLogException("queue-full", "the command log queue stayed full for " + this.timeout,
-						null);
+						null, true);
 			}
+			schedule();
 			marker.done.get(this.timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new CommandLogException("interrupted", "interrupted while flushing the command log", ex);
+			throw new CommandLogException("interrupted", "interrupted while flushing the command log", ex, true);
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			throw new CommandLogException("timeout", "the command log was not flushed in time", ex);
+			throw new CommandLogException("timeout", "the command log was not flushed in time", ex, true);
 		}
 		return this.cursor;
 	}
 
 	void close() {
 		this.closed = true;
-		this.writer.interrupt();
-		try {
-			this.writer.join(this.timeout.toMillis() * 2);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		CommandLogException failure = new CommandLogException("closed", "the command log is closed", null);
+		CommandLogException failure = new CommandLogException("closed", "the command log is closed", null, true);
 		for (Pending pending; (pending = this.queue.poll()) != null;) {
 			pending.done.completeExceptionally(failure);
 		}
 	}
 
-	private void run() {
+	private void schedule() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			try {
+				this.writers.execute(this::drain);
+			}
+			catch (RuntimeException ex) {
+				this.scheduled.set(false);
+				failQueued(new CommandLogException("rejected", "no command log writer is available: " + ex, ex, true));
+			}
+		}
+	}
+
+	/**
+	 * Write batches until the queue is empty, then let the next append schedule this
+	 * again.
+	 */
+	private void drain() {
 		List<Pending> batch = new ArrayList<>(MAX_BATCH);
 		List<Pending> entries = new ArrayList<>(MAX_BATCH);
-		while (!this.closed) {
-			try {
-				batch.add(this.queue.take());
-			}
-			catch (InterruptedException ex) {
-				if (this.closed) {
-					break;
+		while (true) {
+			this.queue.drainTo(batch, MAX_BATCH);
+			if (batch.isEmpty()) {
+				this.scheduled.set(false);
+				// an append that queued after the drain and saw the flag still set is
+				// taken here
+				if (this.queue.isEmpty() || !this.scheduled.compareAndSet(false, true)) {
+					return;
 				}
 				continue;
 			}
-			this.queue.drainTo(batch, MAX_BATCH - 1);
+			if (this.closed) {
+				fail(batch, new CommandLogException("closed", "the command log is closed", null, true));
+				batch.clear();
+				continue;
+			}
 			for (Pending pending : batch) {
 				if (pending.entry != null && pending.state.compareAndSet(QUEUED, TAKEN)) {
 					entries.add(pending);
@@ -225,9 +268,11 @@ final class CommandLog {
 			batch.clear();
 			entries.clear();
 		}
-		// a flush or append racing with close must not wait for its timeout
+	}
+
+	private void failQueued(CommandLogException failure) {
 		for (Pending pending; (pending = this.queue.poll()) != null;) {
-			pending.done.completeExceptionally(new CommandLogException("closed", "the command log is closed", null));
+			pending.done.completeExceptionally(failure);
 		}
 	}
 
@@ -235,6 +280,11 @@ final class CommandLog {
 		CheckpointFencedException fencedBy = this.fenced;
 		if (fencedBy != null) {
 			fail(pendings, fencedBy);
+			return;
+		}
+		Throwable stoppedBy = this.stopped;
+		if (stoppedBy != null) {
+			fail(pendings, stoppedException(stoppedBy));
 			return;
 		}
 		List<CommandLogEntry> entries = new ArrayList<>(pendings.size());
@@ -252,6 +302,7 @@ final class CommandLog {
 			return;
 		}
 		catch (RuntimeException ex) {
+			stop(ex);
 			fail(pendings, ex);
 			if (this.durability == Durability.ASYNC) {
 				this.listener.unlogged(pendings.size(), ex);
@@ -267,14 +318,19 @@ final class CommandLog {
 			try {
 				int acknowledged = this.store.awaitReplicas(this.storeName, this.replicas, this.replicationTimeout);
 				if (acknowledged < this.replicas) {
-					fail(pendings,
-							new CommandLogException("replication", acknowledged + " of " + this.replicas
-									+ " replicas acknowledged the command log within " + this.replicationTimeout,
-									null));
+					// written to the primary, not known to survive its failover: not
+					// acknowledged
+					CommandLogException failure = new CommandLogException("replication",
+							acknowledged + " of " + this.replicas + " replicas acknowledged the command log within "
+									+ this.replicationTimeout + "; the calls are logged on the primary only",
+							null, false);
+					stop(failure);
+					fail(pendings, failure);
 					return;
 				}
 			}
 			catch (RuntimeException ex) {
+				stop(ex);
 				fail(pendings, ex);
 				return;
 			}
@@ -282,6 +338,21 @@ final class CommandLog {
 		for (Pending pending : pendings) {
 			pending.done.complete(null);
 		}
+	}
+
+	private void stop(Throwable cause) {
+		if (this.stopped == null) {
+			this.stopped = cause;
+			this.listener.stopped(cause);
+		}
+	}
+
+	/**
+	 * Whether an append of unknown outcome stopped the log.
+	 * @return whether it refuses appends until replaced
+	 */
+	boolean isStopped() {
+		return this.stopped != null;
 	}
 
 	private static void fail(List<Pending> pendings, Throwable failure) {
@@ -304,6 +375,12 @@ final class CommandLog {
 
 		void unlogged(int count, Exception ex);
 
+		/**
+		 * An append's outcome is unknown: the log refuses appends from now on.
+		 * @param cause what happened
+		 */
+		void stopped(Throwable cause);
+
 	}
 
 	private static final class Pending {
@@ -321,19 +398,31 @@ final class CommandLog {
 	}
 
 	/**
-	 * A command log append that failed: the call was not executed.
+	 * A command log append that failed.
 	 */
 	static final class CommandLogException extends RuntimeException {
 
 		private final String reason;
 
-		CommandLogException(String reason, @Nullable String message, @Nullable Throwable cause) {
+		private final boolean notAppended;
+
+		CommandLogException(String reason, @Nullable String message, @Nullable Throwable cause, boolean notAppended) {
 			super(message, cause);
 			this.reason = reason;
+			this.notAppended = notAppended;
 		}
 
 		String reason() {
 			return this.reason;
+		}
+
+		/**
+		 * Whether the entry certainly did not reach the log: it was refused or never
+		 * sent. Otherwise it may be in the log.
+		 * @return whether the call certainly was not logged
+		 */
+		boolean notAppended() {
+			return this.notAppended;
 		}
 
 	}

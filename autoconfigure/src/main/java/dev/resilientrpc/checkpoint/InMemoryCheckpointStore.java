@@ -89,6 +89,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 		if (state.epoch > epoch) {
 			throw new CheckpointFencedException(name, epoch, state.epoch);
 		}
+		// as in Redis: a writer's epoch is never below the stored one after it wrote
+		state.epoch = epoch;
 	}
 
 	@Override

@@ -30,8 +30,8 @@ import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.util.ClassUtils;
@@ -62,7 +62,10 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	/**
 	 * Starts the scripts that write: refuses a writer whose epoch (ARGV[1]) is older than
 	 * the one stored at KEYS[1] with {0, stored epoch}; takes the writer's epoch, setting
-	 * {@code lost}, when the key is missing because Redis lost its data.
+	 * {@code lost}, when the key is missing because Redis lost its data; and raises a
+	 * stored epoch that is older than the writer's, which happens when a failover to a
+	 * replica lost the INCR that gave the writer its epoch: from then on the holder of
+	 * the older epoch is refused again, so epochs stay monotonic across a promotion.
 	 */
 	private static final String EPOCH_CHECK = """
 			if redis.replicate_commands then redis.replicate_commands() end
@@ -73,6 +76,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			  lost = 1
 			elseif tonumber(current) > tonumber(ARGV[1]) then
 			  return {0, current}
+			elseif tonumber(current) < tonumber(ARGV[1]) then
+			  redis.call('SET', KEYS[1], ARGV[1])
 			end
 			""";
 
@@ -112,9 +117,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 	private static final Script APPEND = new Script(EPOCH_CHECK + """
 			local result = {1, lost}
-			for i = 2, #ARGV, 4 do
+			for i = 2, #ARGV, 6 do
 			  result[#result + 1] = redis.call('XADD', KEYS[2], '*', 'k', ARGV[i], 't', ARGV[i + 1],
-			      'm', ARGV[i + 2], 'p', ARGV[i + 3], 'e', ARGV[1])
+			      'm', ARGV[i + 2], 'p', ARGV[i + 3], 'o', ARGV[i + 4], 'f', ARGV[i + 5], 'e', ARGV[1])
 			end
 			return result
 			""");
@@ -290,7 +295,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 	@Override
 	public AppendResult append(String name, long epoch, List<CommandLogEntry> entries) {
-		List<byte[]> arguments = new ArrayList<>(3 + entries.size() * 4);
+		List<byte[]> arguments = new ArrayList<>(3 + entries.size() * 6);
 		arguments.add(key(name, "epoch"));
 		arguments.add(key(name, "log"));
 		arguments.add(bytes(Long.toString(epoch)));
@@ -299,6 +304,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			arguments.add(bytes(Long.toString(entry.timestamp())));
 			arguments.add(bytes(entry.method()));
 			arguments.add(bytes(entry.params()));
+			// an empty ordering key or fingerprint is read back as none
+			arguments.add(bytes((entry.orderingKey() != null) ? entry.orderingKey() : ""));
+			arguments.add(bytes((entry.fingerprint() != null) ? entry.fingerprint() : ""));
 		}
 		List<Object> result;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
@@ -352,9 +360,9 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			}
 			Map<String, String> fields = new LinkedHashMap<>();
 			record.getValue().forEach((field, value) -> fields.put(string(field), string(value)));
-			entries.add(
-					new CommandLogEntry(id, fields.getOrDefault("k", ""), Long.parseLong(fields.getOrDefault("t", "0")),
-							fields.getOrDefault("m", ""), fields.getOrDefault("p", "[]")));
+			entries.add(new CommandLogEntry(id, fields.getOrDefault("k", ""),
+					Long.parseLong(fields.getOrDefault("t", "0")), fields.getOrDefault("m", ""),
+					fields.getOrDefault("p", "[]"), emptyToNull(fields.get("o")), emptyToNull(fields.get("f"))));
 		}
 		return entries;
 	}
@@ -365,6 +373,10 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			Long length = connection.streamCommands().xLen(key(name, "log"));
 			return (length != null) ? length : 0;
 		}
+	}
+
+	private static @Nullable String emptyToNull(@Nullable String value) {
+		return (value == null || value.isEmpty()) ? null : value;
 	}
 
 	private static List<Object> run(RedisConnection connection, Script script, int keys, List<byte[]> arguments) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.resilientrpc.annotation.ResilientRpc;
-import dev.resilientrpc.annotation.RoutingKey;
+import dev.resilientrpc.cluster.RoutingKeyExpression;
+import dev.resilientrpc.cluster.RoutingKeys;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
@@ -77,24 +78,11 @@ public class RpcClientProxyFactory {
 			if (Modifier.isAbstract(method.getModifiers())) {
 				methods.put(method, new RpcMethodMetadata(service, service + "." + method.getName(), method,
 						this.mapper.constructType(method.getGenericReturnType()), method.getReturnType() == void.class,
-						routingKeyIndex(method), RoutingKeyExpression.of(method)));
+						RoutingKeys.index(method), RoutingKeyExpression.of(method)));
 			}
 		}
 		InvocationHandler handler = new ClientInvocationHandler(type, service, methods, this.client);
 		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler));
-	}
-
-	private static int routingKeyIndex(Method method) {
-		int index = -1;
-		for (int i = 0; i < method.getParameterCount(); i++) {
-			if (method.getParameters()[i].isAnnotationPresent(RoutingKey.class)) {
-				if (index >= 0) {
-					throw new IllegalArgumentException("Method " + method + " has more than one @RoutingKey parameter");
-				}
-				index = i;
-			}
-		}
-		return index;
 	}
 
 	private static final class ClientInvocationHandler implements InvocationHandler {

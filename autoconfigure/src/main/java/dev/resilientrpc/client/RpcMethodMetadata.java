@@ -5,6 +5,8 @@ import java.lang.reflect.Method;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
+import dev.resilientrpc.cluster.RoutingKeyExpression;
+
 /**
  * What the client knows about one method of a {@code @ResilientRpc} interface, resolved
  * once when the proxy is created.

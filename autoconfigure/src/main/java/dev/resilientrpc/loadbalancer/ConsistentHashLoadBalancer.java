@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +29,7 @@ import dev.resilientrpc.cluster.HashRing;
 import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.cluster.Slots;
 import dev.resilientrpc.loadbalancer.ServiceRing.Snapshot;
 import dev.resilientrpc.protocol.InterceptorOrder;
 
@@ -94,6 +96,8 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 
 	private final List<Consumer<String>> ringListeners = new CopyOnWriteArrayList<>();
 
+	private final Map<String, Integer> slots;
+
 	ConsistentHashLoadBalancer(Builder builder) {
 		this.instances = builder.instances;
 		this.virtualNodes = builder.virtualNodes;
@@ -103,6 +107,7 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		this.coolDownMillis = builder.coolDown.toMillis();
 		this.clock = builder.clock;
 		this.rebuildExecutor = builder.rebuildExecutor;
+		this.slots = builder.slots;
 	}
 
 	/**
@@ -165,7 +170,7 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		}
 		InstanceAttempts attempts = (call != null) ? InstanceAttempts.of(call) : null;
 		if (attempts == null) {
-			attempts = new InstanceAttempts(position(ring, key));
+			attempts = new InstanceAttempts(position(service, ring, key));
 			if (call != null) {
 				call.setAttribute(InstanceAttempts.ATTRIBUTE, attempts);
 			}
@@ -187,9 +192,10 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 		return new Lease(serviceRing, chosen);
 	}
 
-	private long position(HashRing ring, @Nullable String key) {
+	private long position(String service, HashRing ring, @Nullable String key) {
 		if (key != null) {
-			return HashRing.hash(key);
+			Integer count = this.slots.get(service);
+			return (count != null) ? Slots.position(key, count) : HashRing.hash(key);
 		}
 		int instance = ring.weightedInstance(ThreadLocalRandom.current().nextDouble());
 		return ring.point(ring.homePoint(instance));
@@ -359,7 +365,7 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 	 */
 	public @Nullable ServiceInstance owner(String service, String key) {
 		HashRing ring = current(serviceRing(service)).ring();
-		return ring.isEmpty() ? null : ring.locate(key);
+		return ring.isEmpty() ? null : ring.instance(ring.ownerAt(ring.pointIndex(position(service, ring, key))));
 	}
 
 	/**
@@ -583,8 +589,24 @@ public class ConsistentHashLoadBalancer implements InstanceSelector {
 
 		private Executor rebuildExecutor = ForkJoinPool.commonPool();
 
+		private Map<String, Integer> slots = Map.of();
+
 		Builder(ServiceInstanceSupplier instances) {
 			this.instances = instances;
+		}
+
+		/**
+		 * Route the keys of some services by slot: a key's position on the ring is that
+		 * of its slot ({@link Slots#position}), as the services' nodes place their slots,
+		 * so that a call goes to the node holding its key's slot. Default none.
+		 * @param slots the slot count by service name
+		 * @return this builder
+		 */
+		public Builder slots(Map<String, Integer> slots) {
+			slots.forEach((service, count) -> Assert.isTrue(count > 0,
+					() -> "slots of '" + service + "': " + count + " (expected: > 0)"));
+			this.slots = Map.copyOf(slots);
+			return this;
 		}
 
 		/**

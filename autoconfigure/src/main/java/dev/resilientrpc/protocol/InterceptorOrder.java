@@ -17,15 +17,18 @@ package dev.resilientrpc.protocol;
  * {@code Idempotency-Key}.
  *
  * <p>
- * Server chain, per request: {@link Server#DEADLINE deadline} → {@link Server#CLOCK
- * clock} → {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} →
- * {@link Server#FAILOVER failover} → {@link Server#COMMAND_LOG command log} → method
- * invocation. For a call with an ordering key the idempotency record is claimed by the
- * ordering interceptor, in the same store round trip that admits the call to its key,
- * once the call's turn has come. Failover sits after ordering, so that a call it serves
- * for a node that is down is already deduplicated and locked to its key across nodes, and
- * before the command log, because such a call goes to that node's log instead of this
- * one's.
+ * Server chain, per call: {@link Server#DEADLINE deadline} → {@link Server#CLOCK clock} →
+ * {@link Server#ROUTING routing} → {@link Server#MUTATING_CALL mutating call} →
+ * {@link Server#IDEMPOTENCY idempotency} → {@link Server#ORDERING ordering} → method
+ * invocation. Routing comes first after the clock: a call for a key another node serves
+ * is forwarded there before this node spends anything on it, and a call for a slot this
+ * node holds runs against that slot. A call to a {@code @Mutating} method of checkpointed
+ * state is then deduplicated, ordered and logged by its partition, which keeps those
+ * records in its own log (one Redis round trip); the store-based idempotency and ordering
+ * interceptors pass such calls through and serve every other call with an
+ * {@code Idempotency-Key} or an {@code Rpc-Ordering-Key}: for a call with an ordering key
+ * the idempotency record is claimed by the ordering interceptor, in the same store round
+ * trip that admits the call to its key, once the call's turn has come.
  */
 public final class InterceptorOrder {
 
@@ -77,21 +80,23 @@ public final class InterceptorOrder {
 		/** Advances the hybrid logical clock with the call's timestamp. */
 		public static final int CLOCK = 200;
 
+		/**
+		 * Sends a call for a key another node serves to that node (or refuses it), and
+		 * runs a call for a slot this node holds against that slot.
+		 */
+		public static final int ROUTING = 250;
+
+		/**
+		 * Deduplicates, orders and logs calls to {@code @Mutating} methods of
+		 * checkpointed state, in the partition they change.
+		 */
+		public static final int MUTATING_CALL = 280;
+
 		/** Replays stored outcomes of calls already executed. */
 		public static final int IDEMPOTENCY = 300;
 
 		/** Executes calls of one ordering key in timestamp order. */
 		public static final int ORDERING = 400;
-
-		/**
-		 * Serves calls whose ordering key another node owns: refuses them while that node
-		 * is alive, serves them from a replica of its state (logging writes to its
-		 * command log) while it is down.
-		 */
-		public static final int FAILOVER = 450;
-
-		/** Appends mutating calls to the command log. */
-		public static final int COMMAND_LOG = 500;
 
 		private Server() {
 		}

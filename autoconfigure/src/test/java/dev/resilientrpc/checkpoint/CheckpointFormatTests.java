@@ -5,11 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,8 +33,10 @@ class CheckpointFormatTests {
 
 	private Written write(Compression compression) throws IOException {
 		List<byte[]> chunks = new ArrayList<>();
-		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, compression, List
-			.of(new AppliedCall("k1", 7, "42".getBytes(StandardCharsets.UTF_8)), new AppliedCall("k2", 8, null)),
+		PartitionRecords.Contents records = new PartitionRecords.Contents(List
+			.of(new AppliedCall("k1", 7, "fp1", "key-a", "r42"), new AppliedCall("k2", 8, "fp2", null, "rnull")),
+				Map.of("key-a", 7L));
+		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, compression, records,
 				(out) -> out.write(this.state));
 		CheckpointManifest manifest = new CheckpointManifest(1, 1, CheckpointFormat.VERSION, compression,
 				written.chunks(), written.size(), written.checksum(), "0-0", 0);
@@ -48,9 +51,9 @@ class CheckpointFormatTests {
 			.allSatisfy((chunk) -> assertThat(chunk.length).isLessThanOrEqualTo(1024));
 		CheckpointFormat.Contents contents = CheckpointFormat.read(written.manifest(),
 				new ArrayList<>(written.chunks()));
-		assertThat(contents.calls()).extracting(AppliedCall::key).containsExactly("k1", "k2");
-		assertThat(contents.calls().get(0).result()).asString(StandardCharsets.UTF_8).isEqualTo("42");
-		assertThat(contents.calls().get(1).result()).isNull();
+		assertThat(contents.records().calls()).containsExactly(new AppliedCall("k1", 7, "fp1", "key-a", "r42"),
+				new AppliedCall("k2", 8, "fp2", null, "rnull"));
+		assertThat(contents.records().marks()).containsExactly(Map.entry("key-a", 7L));
 		assertThat(contents.state().readAllBytes()).isEqualTo(this.state);
 	}
 
@@ -102,8 +105,8 @@ class CheckpointFormatTests {
 	@Test
 	void stateLargerThanAChunkIsSplitExactly() throws Exception {
 		List<byte[]> chunks = new ArrayList<>();
-		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, Compression.NONE, List.of(),
-				(out) -> out.write(new byte[1024 * 3 - 12]));
+		CheckpointFormat.Written written = CheckpointFormat.write(chunks::add, 1024, Compression.NONE,
+				PartitionRecords.Contents.EMPTY, (out) -> out.write(new byte[1024 * 3 - 16]));
 		assertThat(written.chunks()).isEqualTo(3);
 		assertThat(written.size()).isEqualTo(3 * 1024);
 		ByteArrayOutputStream all = new ByteArrayOutputStream();

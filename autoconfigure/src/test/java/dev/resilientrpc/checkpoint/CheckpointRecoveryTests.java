@@ -105,7 +105,7 @@ class CheckpointRecoveryTests {
 		long latest = manager(first).checkpoint("ledger").lastCheckpointId();
 		client.append("a", "5", "k5");
 		try (RedisConnection connection = first.getBean(RedisConnectionFactory.class).getConnection()) {
-			byte[] chunk = ("rrpc:{" + this.nodeId + "/ledger}:chunk:" + latest + ":0").getBytes();
+			byte[] chunk = ("resilient-rpc:{" + this.nodeId + "/ledger}:chunk:" + latest + ":0").getBytes();
 			connection.stringCommands().setRange(chunk, "garbage".getBytes(), 20);
 		}
 		ConfigurableApplicationContext second = start(0);

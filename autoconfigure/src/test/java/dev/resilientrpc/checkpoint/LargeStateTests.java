@@ -43,7 +43,7 @@ class LargeStateTests {
 	}
 
 	private CheckpointManager manager(CheckpointedMap<Integer, byte[]> state) {
-		return CheckpointManager.builder(new RedisCheckpointStore(this.connectionFactory, "rrpc"))
+		return CheckpointManager.builder(new RedisCheckpointStore(this.connectionFactory, "resilient-rpc"))
 			.checkpointables(List.of(state))
 			.nodeId("large")
 			.keep(1)

@@ -1,17 +1,22 @@
 package dev.resilientrpc.checkpoint;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.checkpoint.ledger.LedgerService;
+import dev.resilientrpc.ordering.HybridLogicalClock;
+import dev.resilientrpc.ordering.StalePolicies;
 import dev.resilientrpc.protocol.RpcHeaders;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
@@ -44,8 +49,11 @@ final class LedgerNode implements AutoCloseable {
 		customizer.accept(builder);
 		this.manager = builder.build();
 		RpcServiceRegistry registry = RpcServiceRegistry.of(Map.of("ledgerService", this.service));
-		CommandLogInterceptor interceptor = new CommandLogInterceptor(this.manager, MAPPER);
-		interceptor.bind(registry);
+		MutatingCallInterceptor interceptor = new MutatingCallInterceptor(this.manager,
+				new MutatingCalls(MAPPER, new HybridLogicalClock(Clock.systemUTC(), Duration.ofSeconds(1)),
+						new StalePolicies(StalePolicy.REJECT, Map.of()), Duration.ZERO, Duration.ofSeconds(5),
+						Duration.ofSeconds(1)));
+		interceptor.bind(registry, Set.of());
 		this.server = new JsonRpcServer(registry, MAPPER, List.of(interceptor), 64, 100);
 		this.manager.restore((method, params) -> {
 			Object result = this.server.invokeWithoutInterceptors(method, MAPPER.readTree(params));

@@ -40,7 +40,7 @@ class RedisCheckpointStoreTests {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			connection.serverCommands().flushAll();
 		}
-		this.store = new RedisCheckpointStore(this.connectionFactory, "rrpc");
+		this.store = new RedisCheckpointStore(this.connectionFactory, "resilient-rpc");
 	}
 
 	@AfterEach
@@ -95,10 +95,10 @@ class RedisCheckpointStoreTests {
 		long epoch = this.store.acquireEpoch("n/a");
 		long id = this.store.nextCheckpointId("n/a");
 		this.store.writeChunks("n/a", id, 0, List.of(bytes("x")));
-		assertThat(ttl("rrpc:{n/a}:chunk:" + id + ":0")).isPositive();
+		assertThat(ttl("resilient-rpc:{n/a}:chunk:" + id + ":0")).isPositive();
 		assertThat(this.store.list("n/a")).isEmpty();
 		this.store.publish("n/a", epoch, new CheckpointManifest(id, epoch, 1, Compression.NONE, 1, 1, 0, "0-0", 0), 2);
-		assertThat(ttl("rrpc:{n/a}:chunk:" + id + ":0")).isEqualTo(-1);
+		assertThat(ttl("resilient-rpc:{n/a}:chunk:" + id + ":0")).isEqualTo(-1);
 	}
 
 	@Test
@@ -108,9 +108,9 @@ class RedisCheckpointStoreTests {
 		publishCheckpoint("n/a", epoch, "0-0", bytes("2"));
 		publishCheckpoint("n/a", epoch, "0-0", bytes("3"));
 		assertThat(this.store.list("n/a")).extracting(CheckpointManifest::id).containsExactly(3L, 2L);
-		assertThat(exists("rrpc:{n/a}:chunk:" + first.id() + ":0")).isFalse();
-		assertThat(exists("rrpc:{n/a}:chunk:" + first.id() + ":1")).isFalse();
-		assertThat(exists("rrpc:{n/a}:checkpoint:" + first.id())).isFalse();
+		assertThat(exists("resilient-rpc:{n/a}:chunk:" + first.id() + ":0")).isFalse();
+		assertThat(exists("resilient-rpc:{n/a}:chunk:" + first.id() + ":1")).isFalse();
+		assertThat(exists("resilient-rpc:{n/a}:checkpoint:" + first.id())).isFalse();
 	}
 
 	@Test
@@ -157,6 +157,22 @@ class RedisCheckpointStoreTests {
 	}
 
 	@Test
+	void aWriterWhoseEpochAFailoverLostRaisesTheStoredEpochAndFencesTheOlderHolder() {
+		long older = this.store.acquireEpoch("n/a");
+		long newer = this.store.acquireEpoch("n/a");
+		// a replica promoted without the INCR that gave the newer writer its epoch
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			connection.stringCommands().set("resilient-rpc:{n/a}:epoch".getBytes(), Long.toString(older).getBytes());
+		}
+		assertThat(this.store.append("n/a", older, List.of(entry("1"))).ids()).hasSize(1);
+		assertThat(this.store.append("n/a", newer, List.of(entry("2"))).ids()).hasSize(1);
+		assertThatExceptionOfType(CheckpointFencedException.class)
+			.isThrownBy(() -> this.store.append("n/a", older, List.of(entry("3"))))
+			.satisfies((ex) -> assertThat(ex.getCurrentEpoch()).isEqualTo(newer));
+		assertThat(this.store.acquireEpoch("n/a")).isGreaterThan(newer);
+	}
+
+	@Test
 	void aCheckpointWithAMissingChunkIsNotPublished() {
 		long epoch = this.store.acquireEpoch("n/a");
 		long id = this.store.nextCheckpointId("n/a");
@@ -199,8 +215,8 @@ class RedisCheckpointStoreTests {
 		publishCheckpoint("node-1/kv", epoch, "0-0", bytes("x"));
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			assertThat(connection.keyCommands().keys(bytes("*"))).isNotEmpty()
-				.allSatisfy(
-						(key) -> assertThat(new String(key, StandardCharsets.UTF_8)).startsWith("rrpc:{node-1/kv}:"));
+				.allSatisfy((key) -> assertThat(new String(key, StandardCharsets.UTF_8))
+					.startsWith("resilient-rpc:{node-1/kv}:"));
 		}
 	}
 

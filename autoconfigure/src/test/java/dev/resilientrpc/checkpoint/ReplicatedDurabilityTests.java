@@ -61,23 +61,32 @@ class ReplicatedDurabilityTests {
 	}
 
 	private LedgerNode node() {
-		return new LedgerNode(new RedisCheckpointStore(connectionFactory, "rrpc"),
+		return new LedgerNode(new RedisCheckpointStore(connectionFactory, "resilient-rpc"),
 				(builder) -> builder.durability(Durability.REPLICATED).replicationTimeout(Duration.ofSeconds(1)));
 	}
 
 	@Test
-	void aCallRunsOnceAReplicaHasItsLogEntryAndIsRefusedWithoutOne() {
+	void withoutAReplicaACallsOutcomeIsUnknownNotRefusedAndItsRetryLearnsItOnceAReplicaIsBack() {
 		LedgerNode node = node();
 		assertThat(node.append("a", "1", "k1").get("result").asInt()).isEqualTo(1);
 		replica.stop();
 		await().atMost(Duration.ofSeconds(20)).until(() -> !replicaIsOnline());
-		JsonNode refused = node.append("a", "2", "k2");
-		assertThat(refused.get("error").get("code").asInt()).isEqualTo(RpcErrorCodes.OVERLOADED);
-		assertThat(refused.get("error").get("data").get("reason").asString()).contains("replicas acknowledged");
+		// on the primary, not on a replica: it might survive a failover or not, so it is
+		// not acknowledged, and it is
+		// not "not executed" (-32002) either: its log entry exists
+		JsonNode unknown = node.append("a", "2", "k2");
+		assertThat(unknown.get("error").get("code").asInt()).isEqualTo(RpcErrorCodes.OUTCOME_UNKNOWN);
+		assertThat(unknown.get("error").get("data").get("idempotencyKey").asString()).isEqualTo("k2");
 		assertThat(node.entries("a")).isEqualTo(List.of("1"));
+		// nothing else is logged after an entry whose fate is unknown
+		assertThat(node.append("b", "1", "k3").get("error").get("code").asInt()).isEqualTo(RpcErrorCodes.OVERLOADED);
 		replica.start();
 		await().atMost(Duration.ofSeconds(20)).until(ReplicatedDurabilityTests::replicaIsOnline);
-		assertThat(node.append("a", "3", "k3").get("result").asInt()).isEqualTo(2);
+		// the retry finds it in the log, applied once
+		await().atMost(Duration.ofSeconds(20)).until(() -> node.append("a", "2", "k2").has("result"));
+		assertThat(node.append("a", "2", "k2").get("result").asInt()).isEqualTo(2);
+		assertThat(node.append("a", "3", "k4").get("result").asInt()).isEqualTo(3);
+		assertThat(node.entries("a")).isEqualTo(List.of("1", "2", "3"));
 		node.close();
 	}
 

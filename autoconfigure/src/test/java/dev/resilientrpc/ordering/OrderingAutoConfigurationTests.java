@@ -162,8 +162,15 @@ class OrderingAutoConfigurationTests {
 	}
 
 	@Test
-	void keyPrefixWithBracesFails() {
-		assertFailure("resilient-rpc.ordering.redis.key-prefix=a{b}", "resilient-rpc.ordering.redis.key-prefix");
+	void aRedisKeyPrefixWithBracesFailsWhenTheStoreIsRedis() {
+		this.serverRunner.withUserConfiguration(RedisConfig.class)
+			.withPropertyValues("resilient-rpc.ordering.store=redis", "resilient-rpc.redis.key-prefix=a{b}")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("resilient-rpc.redis.key-prefix");
+			});
 	}
 
 	@Test

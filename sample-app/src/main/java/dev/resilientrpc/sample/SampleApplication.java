@@ -3,6 +3,7 @@ package dev.resilientrpc.sample;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.resilientrpc.sample.bench.FailoverWindow;
 import dev.resilientrpc.sample.demo.DemoOptions;
 import dev.resilientrpc.sample.demo.DemoReport;
 import dev.resilientrpc.sample.demo.DemoRunner;
@@ -32,8 +33,9 @@ public final class SampleApplication {
 					.run();
 				System.exit((report.lostWrites() == 0 && report.appliedTwice() == 0) ? 0 : 1);
 			}
+			case "failover-window" -> FailoverWindow.main(rest);
 			default -> {
-				System.err.println("Unknown mode '" + mode + "': use 'node' or 'demo'");
+				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo' or 'failover-window'");
 				System.exit(2);
 			}
 		}

@@ -1,18 +1,32 @@
 package dev.resilientrpc.autoconfigure.checkpoint;
 
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.autoconfigure.RpcRedisProperties;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointMetrics;
 import dev.resilientrpc.checkpoint.CheckpointStore;
 import dev.resilientrpc.checkpoint.Checkpointable;
-import dev.resilientrpc.checkpoint.CommandLogInterceptor;
 import dev.resilientrpc.checkpoint.InMemoryCheckpointStore;
+import dev.resilientrpc.checkpoint.MutatingCallInterceptor;
+import dev.resilientrpc.checkpoint.MutatingCalls;
 import dev.resilientrpc.checkpoint.RedisCheckpointStore;
+import dev.resilientrpc.ordering.HybridLogicalClock;
+import dev.resilientrpc.ordering.OrderingOptions;
+import dev.resilientrpc.ordering.StalePolicies;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
+import dev.resilientrpc.slot.PartitionedState;
+import dev.resilientrpc.slot.SlotTables;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -41,7 +55,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 @AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "resilient-rpc.checkpoint.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(CheckpointProperties.class)
+@EnableConfigurationProperties({ CheckpointProperties.class, RpcRedisProperties.class })
 public final class CheckpointAutoConfiguration {
 
 	// after the nested RedisStoreConfiguration, whose store wins when Redis is configured
@@ -55,9 +69,10 @@ public final class CheckpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	CheckpointManager checkpointManager(CheckpointStore store, CheckpointProperties properties,
 			ObjectProvider<Checkpointable> checkpointables, Environment environment,
-			ObjectProvider<CheckpointManagerBuilderCustomizer> customizers) {
+			ObjectProvider<CheckpointManagerBuilderCustomizer> customizers, ObjectProvider<JsonMapper> jsonMapper) {
 		properties.validate();
 		CheckpointManager.Builder builder = CheckpointManager.builder(store)
+			.mapper(RpcJsonMapper.from(jsonMapper))
 			.checkpointables(checkpointables.orderedStream().toList())
 			.nodeId(nodeId(properties, environment))
 			.interval(properties.getInterval())
@@ -88,16 +103,56 @@ public final class CheckpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CommandLogInterceptor commandLogInterceptor(CheckpointManager manager, ObjectProvider<JsonMapper> jsonMapper) {
-		return new CommandLogInterceptor(manager, RpcJsonMapper.from(jsonMapper));
+	MutatingCalls rpcMutatingCalls(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<HybridLogicalClock> clock,
+			ObjectProvider<StalePolicies> policies, ObjectProvider<OrderingOptions> orderingOptions) {
+		OrderingOptions options = orderingOptions.getIfAvailable(OrderingOptions::defaults);
+		// the node's one clock when ordering is on; without it, a clock of the same kind
+		HybridLogicalClock nodeClock = clock
+			.getIfAvailable(() -> new HybridLogicalClock(Clock.systemUTC(), HybridLogicalClock.DEFAULT_MAX_SKEW));
+		return new MutatingCalls(RpcJsonMapper.from(jsonMapper), nodeClock,
+				policies.getIfAvailable(() -> new StalePolicies(StalePolicy.REJECT, Map.of())),
+				options.getReorderWindow(), options.getMaxWait(), options.getRetryAfter());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	CheckpointLifecycle checkpointLifecycle(CheckpointManager manager, CommandLogInterceptor interceptor,
-			ObjectProvider<RpcServiceRegistry> registry, ObjectProvider<JsonRpcServer> server,
+	MutatingCallInterceptor rpcMutatingCallInterceptor(CheckpointManager manager, MutatingCalls calls) {
+		return new MutatingCallInterceptor(manager, calls);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerCommandReplayer rpcCommandReplayer(ObjectProvider<JsonRpcServer> server,
 			ObjectProvider<JsonMapper> jsonMapper) {
-		return new CheckpointLifecycle(manager, interceptor, registry, server, RpcJsonMapper.from(jsonMapper));
+		return new ServerCommandReplayer(server, RpcJsonMapper.from(jsonMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CheckpointLifecycle checkpointLifecycle(CheckpointManager manager, MutatingCallInterceptor interceptor,
+			ObjectProvider<RpcServiceRegistry> registry, ServerCommandReplayer replayer,
+			ObjectProvider<PartitionedState<?>> partitioned, ObjectProvider<SlotTables> slots) {
+		return new CheckpointLifecycle(manager, interceptor, registry, replayer,
+				() -> partitionedNames(partitioned, slots.getIfAvailable()));
+	}
+
+	/**
+	 * Return the names of the partitioned states, each of which must have a slot table:
+	 * its calls are routed to slots, and without one nothing would serve them.
+	 */
+	private static Set<String> partitionedNames(ObjectProvider<PartitionedState<?>> partitioned,
+			@Nullable SlotTables slots) {
+		Set<String> names = new LinkedHashSet<>();
+		for (PartitionedState<?> state : partitioned.orderedStream().toList()) {
+			String name = state.getCheckpointName();
+			if (slots == null || slots.find(name) == null) {
+				throw new IllegalStateException("PartitionedState '" + name + "' splits its state into slots, but no "
+						+ "slots are held: they need Redis (spring.data.redis.*, with spring-boot-starter-data-redis) "
+						+ "and resilient-rpc.slots.enabled=true");
+			}
+			names.add(name);
+		}
+		return names;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -108,9 +163,8 @@ public final class CheckpointAutoConfiguration {
 		@ConditionalOnMissingBean(CheckpointStore.class)
 		@ConditionalOnBean(RedisConnectionFactory.class)
 		RedisCheckpointStore redisCheckpointStore(RedisConnectionFactory connectionFactory,
-				CheckpointProperties properties) {
-			properties.validate();
-			return new RedisCheckpointStore(connectionFactory, properties.getKeyPrefix());
+				RpcRedisProperties redisProperties) {
+			return new RedisCheckpointStore(connectionFactory, redisProperties.validatedKeyPrefix());
 		}
 
 	}

@@ -1,13 +1,10 @@
 package dev.resilientrpc.autoconfigure.checkpoint;
 
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.ObjectMapper;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.resilientrpc.checkpoint.CheckpointManager;
-import dev.resilientrpc.checkpoint.CommandLogInterceptor;
-import dev.resilientrpc.checkpoint.CommandReplayer;
-import dev.resilientrpc.server.JsonRpcServer;
-import dev.resilientrpc.server.RpcMethodHandler;
+import dev.resilientrpc.checkpoint.MutatingCallInterceptor;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,46 +30,36 @@ public final class CheckpointLifecycle implements SmartLifecycle {
 
 	private final CheckpointManager manager;
 
-	private final CommandLogInterceptor interceptor;
+	private final MutatingCallInterceptor interceptor;
 
 	private final ObjectProvider<RpcServiceRegistry> registry;
 
-	private final ObjectProvider<JsonRpcServer> server;
+	private final ServerCommandReplayer replayer;
 
-	private final ObjectMapper mapper;
+	private final Supplier<Set<String>> partitioned;
 
 	private volatile boolean running;
 
-	CheckpointLifecycle(CheckpointManager manager, CommandLogInterceptor interceptor,
-			ObjectProvider<RpcServiceRegistry> registry, ObjectProvider<JsonRpcServer> server, ObjectMapper mapper) {
+	CheckpointLifecycle(CheckpointManager manager, MutatingCallInterceptor interceptor,
+			ObjectProvider<RpcServiceRegistry> registry, ServerCommandReplayer replayer,
+			Supplier<Set<String>> partitioned) {
 		this.manager = manager;
 		this.interceptor = interceptor;
 		this.registry = registry;
-		this.server = server;
-		this.mapper = mapper;
+		this.replayer = replayer;
+		this.partitioned = partitioned;
 	}
 
 	@Override
 	public void start() {
+		Set<String> partitioned = this.partitioned.get();
 		RpcServiceRegistry services = this.registry.getIfAvailable();
 		if (services != null) {
-			this.interceptor.bind(services);
+			this.interceptor.bind(services, partitioned);
 		}
-		this.manager.restore(replayer(this.server.getIfAvailable()));
+		this.manager.restore(this.replayer.isAvailable() ? this.replayer : null);
 		this.manager.start();
 		this.running = true;
-	}
-
-	private @Nullable CommandReplayer replayer(@Nullable JsonRpcServer rpcServer) {
-		if (rpcServer == null) {
-			return null;
-		}
-		return (method, params) -> {
-			Object result = rpcServer.invokeWithoutInterceptors(method, this.mapper.readTree(params));
-			RpcMethodHandler handler = rpcServer.getRegistry().find(method);
-			boolean isVoid = handler == null || handler.getMethod().getReturnType() == void.class;
-			return isVoid ? null : this.mapper.writeValueAsBytes(result);
-		};
 	}
 
 	@Override

@@ -91,11 +91,6 @@ public class CheckpointProperties {
 	private int rememberedCalls = 100_000;
 
 	/**
-	 * Prefix of every Redis key written.
-	 */
-	private String keyPrefix = "rrpc";
-
-	/**
 	 * Identity of this process's state in the store: processes with the same node id
 	 * share, and fence each other off, their checkpoints. Defaults to
 	 * '<spring.application.name>-<server.port>' when the port is fixed, else to the
@@ -199,14 +194,6 @@ public class CheckpointProperties {
 		this.rememberedCalls = rememberedCalls;
 	}
 
-	public String getKeyPrefix() {
-		return this.keyPrefix;
-	}
-
-	public void setKeyPrefix(String keyPrefix) {
-		this.keyPrefix = keyPrefix;
-	}
-
 	public @Nullable String getNodeId() {
 		return this.nodeId;
 	}
@@ -236,9 +223,6 @@ public class CheckpointProperties {
 		}
 		if (this.rememberedCalls < 0) {
 			throw invalid("remembered-calls", this.rememberedCalls, "must be >= 0");
-		}
-		if (this.keyPrefix.isEmpty() || this.keyPrefix.contains("{") || this.keyPrefix.contains("}")) {
-			throw invalid("key-prefix", this.keyPrefix, "must be non-empty and contain no '{' or '}'");
 		}
 		if (this.nodeId != null && !this.nodeId.matches("[A-Za-z0-9._:@-]+")) {
 			throw invalid("node-id", this.nodeId, "must consist of letters, digits and . _ : @ -");

@@ -120,6 +120,20 @@ public class RpcClientProperties {
 	}
 
 	/**
+	 * Return the slot count of every service that routes by slot.
+	 * @return slot counts by service name
+	 */
+	public Map<String, Integer> slots() {
+		Map<String, Integer> slots = new LinkedHashMap<>();
+		this.services.forEach((name, service) -> {
+			if (service.getSlots() != null) {
+				slots.put(name, service.getSlots());
+			}
+		});
+		return slots;
+	}
+
+	/**
 	 * Configuration of one remote service.
 	 */
 	public static class Service {
@@ -147,6 +161,14 @@ public class RpcClientProperties {
 		 * and the retryable JSON-RPC errors are then retried for every method.
 		 */
 		private boolean idempotent;
+
+		/**
+		 * Number of slots the service's nodes split its state into
+		 * (resilient-rpc.slots.count on the nodes): calls then go straight to the node
+		 * that holds their key's slot. Unset, calls are routed by the hash of their key
+		 * and the nodes forward those that reach the wrong one.
+		 */
+		private @Nullable Integer slots;
 
 		public List<URI> getInstances() {
 			return this.instances;
@@ -178,6 +200,14 @@ public class RpcClientProperties {
 
 		public void setIdempotent(boolean idempotent) {
 			this.idempotent = idempotent;
+		}
+
+		public @Nullable Integer getSlots() {
+			return this.slots;
+		}
+
+		public void setSlots(@Nullable Integer slots) {
+			this.slots = slots;
 		}
 
 	}

@@ -5,10 +5,10 @@ import java.util.Map;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
+import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.cluster.StaticServiceInstances;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
-import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.loadbalancer.LoadBalancerMetrics;
 import dev.resilientrpc.loadbalancer.discovery.DiscoveryServiceInstances;
 
@@ -77,6 +77,7 @@ final class LoadBalancerConfigurations {
 				.weights(InstanceWeights.of(properties.baseUriWeights(), instances))
 				.availability(availability.orderedStream().toList())
 				.coolDown(clientProperties.getInstanceCoolDown())
+				.slots(clientProperties.slots())
 				.build();
 			// build the rings of configured services now, so that the endpoint shows them
 			// at once

@@ -8,7 +8,9 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.autoconfigure.RpcRedisProperties;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.server.RpcServerAutoConfiguration;
 import dev.resilientrpc.ordering.ClockServerInterceptor;
@@ -19,7 +21,6 @@ import dev.resilientrpc.ordering.OrderingOptions;
 import dev.resilientrpc.ordering.OrderingServerInterceptor;
 import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.ordering.StalePolicies;
-import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.ordering.TimestampClientInterceptor;
 import dev.resilientrpc.server.RpcMethodHandler;
 import dev.resilientrpc.server.RpcServiceRegistry;
@@ -48,7 +49,7 @@ import org.springframework.context.annotation.Import;
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(JsonMapper.class)
 @ConditionalOnBooleanProperty(name = "resilient-rpc.ordering.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(OrderingProperties.class)
+@EnableConfigurationProperties({ OrderingProperties.class, RpcRedisProperties.class })
 @Import({ OrderingStoreConfigurations.Redis.class, OrderingStoreConfigurations.InMemory.class })
 public final class OrderingAutoConfiguration {
 
@@ -92,20 +93,31 @@ public final class OrderingAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		IdempotencyServerInterceptor rpcIdempotencyServerInterceptor(OrderingStore store,
-				ObjectProvider<JsonMapper> jsonMapper, OrderingProperties properties,
+				ObjectProvider<JsonMapper> jsonMapper, OrderingOptions options,
 				ObjectProvider<OrderingListener> listener) {
-			return new IdempotencyServerInterceptor(store, RpcJsonMapper.from(jsonMapper), options(properties),
+			return new IdempotencyServerInterceptor(store, RpcJsonMapper.from(jsonMapper), options,
 					listener.getIfUnique(() -> OrderingListener.NONE), true);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		OrderingServerInterceptor rpcOrderingServerInterceptor(HybridLogicalClock clock, OrderingStore store,
-				ObjectProvider<JsonMapper> jsonMapper, OrderingProperties properties, RpcServiceRegistry registry,
+				ObjectProvider<JsonMapper> jsonMapper, OrderingOptions options, StalePolicies policies,
 				ObjectProvider<OrderingListener> listener) {
-			StalePolicies policies = stalePolicies(properties, registry);
-			return new OrderingServerInterceptor(clock, store, RpcJsonMapper.from(jsonMapper), policies,
-					options(properties), listener.getIfUnique(() -> OrderingListener.NONE));
+			return new OrderingServerInterceptor(clock, store, RpcJsonMapper.from(jsonMapper), policies, options,
+					listener.getIfUnique(() -> OrderingListener.NONE));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		OrderingOptions rpcOrderingOptions(OrderingProperties properties) {
+			return options(properties);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StalePolicies rpcStalePolicies(OrderingProperties properties, RpcServiceRegistry registry) {
+			return stalePolicies(properties, registry);
 		}
 
 		private static OrderingOptions options(OrderingProperties properties) {

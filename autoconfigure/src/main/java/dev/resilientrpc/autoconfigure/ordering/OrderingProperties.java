@@ -82,8 +82,6 @@ public class OrderingProperties {
 
 	private final Idempotency idempotency = new Idempotency();
 
-	private final Redis redis = new Redis();
-
 	private final InMemory inMemory = new InMemory();
 
 	/**
@@ -175,10 +173,6 @@ public class OrderingProperties {
 		return this.idempotency;
 	}
 
-	public Redis getRedis() {
-		return this.redis;
-	}
-
 	public InMemory getInMemory() {
 		return this.inMemory;
 	}
@@ -229,11 +223,6 @@ public class OrderingProperties {
 		}
 		requireAtLeastOneMilli("lock-lease", this.lockLease);
 		requireAtLeastOneMilli("idempotency.ttl", this.idempotency.getTtl());
-		String keyPrefix = this.redis.getKeyPrefix();
-		if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-			throw new InvalidConfigurationPropertyValueException(PREFIX + "redis.key-prefix", keyPrefix,
-					"must not contain '{' or '}': the ordering key is the hash tag");
-		}
 		if (this.inMemory.getMaxRecords() < 1) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "in-memory.max-records",
 					this.inMemory.getMaxRecords(), "must be > 0");
@@ -289,26 +278,6 @@ public class OrderingProperties {
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
-		}
-
-	}
-
-	/**
-	 * The Redis store.
-	 */
-	public static class Redis {
-
-		/**
-		 * Prefix of every Redis key the store writes.
-		 */
-		private String keyPrefix = "resilient-rpc:";
-
-		public String getKeyPrefix() {
-			return this.keyPrefix;
-		}
-
-		public void setKeyPrefix(String keyPrefix) {
-			this.keyPrefix = keyPrefix;
 		}
 
 	}

@@ -2,16 +2,17 @@ package dev.resilientrpc.autoconfigure.ordering;
 
 import java.time.Clock;
 
+import dev.resilientrpc.autoconfigure.RpcRedisProperties;
 import dev.resilientrpc.ordering.InMemoryOrderingStore;
 import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.ordering.RedisOrderingStore;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -41,10 +42,12 @@ final class OrderingStoreConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(OrderingStore.class)
-		RedisOrderingStore rpcOrderingStore(RedisConnectionFactory connectionFactory, OrderingProperties properties) {
+		RedisOrderingStore rpcOrderingStore(RedisConnectionFactory connectionFactory, OrderingProperties properties,
+				RpcRedisProperties redisProperties) {
 			properties.validate();
+			// the store puts the hash tag right after its prefix
 			return new RedisOrderingStore(new StringRedisTemplate(connectionFactory),
-					properties.getRedis().getKeyPrefix(), properties.getIdempotency().getTtl(),
+					redisProperties.validatedKeyPrefix() + ":", properties.getIdempotency().getTtl(),
 					properties.getWatermarkTtl(), properties.getLockLease());
 		}
 

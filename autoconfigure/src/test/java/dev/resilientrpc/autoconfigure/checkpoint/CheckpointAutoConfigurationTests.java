@@ -14,9 +14,9 @@ import dev.resilientrpc.checkpoint.CheckpointMetrics;
 import dev.resilientrpc.checkpoint.CheckpointStore;
 import dev.resilientrpc.checkpoint.Checkpointable;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
-import dev.resilientrpc.checkpoint.CommandLogInterceptor;
 import dev.resilientrpc.checkpoint.Durability;
 import dev.resilientrpc.checkpoint.InMemoryCheckpointStore;
+import dev.resilientrpc.checkpoint.MutatingCallInterceptor;
 import dev.resilientrpc.checkpoint.RedisCheckpointStore;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -47,7 +47,7 @@ class CheckpointAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(InMemoryCheckpointStore.class);
 			assertThat(context).hasSingleBean(CheckpointManager.class);
-			assertThat(context).hasSingleBean(CommandLogInterceptor.class);
+			assertThat(context).hasSingleBean(MutatingCallInterceptor.class);
 			assertThat(context).hasSingleBean(CheckpointLifecycle.class);
 		});
 	}
@@ -81,7 +81,7 @@ class CheckpointAutoConfigurationTests {
 	void whenCheckpointIsDisabledThenNothingIsCreated() {
 		this.contextRunner.withPropertyValues("resilient-rpc.checkpoint.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(CheckpointManager.class);
-			assertThat(context).doesNotHaveBean(CommandLogInterceptor.class);
+			assertThat(context).doesNotHaveBean(MutatingCallInterceptor.class);
 			assertThat(context).doesNotHaveBean(CheckpointStore.class);
 		});
 	}
@@ -215,7 +215,7 @@ class CheckpointAutoConfigurationTests {
 					AutoConfigurations.of(RpcServerAutoConfiguration.class, CheckpointAutoConfiguration.class))
 			.withUserConfiguration(OrphanServiceConfiguration.class)
 			.withBean("orphanState", Checkpointable.class, () -> new EmptyState("orphan"))
-			.run((context) -> assertThat(context.getBean(CommandLogInterceptor.class).getLoggedMethods())
+			.run((context) -> assertThat(context.getBean(MutatingCallInterceptor.class).getLoggedMethods())
 				.containsExactly(Map.entry("orphan.change", "orphan")));
 	}
 

@@ -15,7 +15,7 @@ import redis.embedded.RedisServer;
  * port, with an append-only file synced on every write so that it survives its own
  * restart.
  */
-final class DemoRedis implements AutoCloseable {
+public final class DemoRedis implements AutoCloseable {
 
 	private final String host;
 
@@ -29,7 +29,10 @@ final class DemoRedis implements AutoCloseable {
 		this.embedded = embedded;
 	}
 
-	static DemoRedis start(List<String> args) {
+	static DemoRedis start(List<String> args, boolean forceEmbedded) {
+		if (forceEmbedded) {
+			return embedded();
+		}
 		String host = setting(args, "spring.data.redis.host");
 		String port = setting(args, "spring.data.redis.port");
 		String url = setting(args, "spring.data.redis.url");
@@ -41,6 +44,15 @@ final class DemoRedis implements AutoCloseable {
 			return new DemoRedis((host != null) ? host : "localhost", (port != null) ? Integer.parseInt(port) : 6379,
 					null);
 		}
+		return embedded();
+	}
+
+	/**
+	 * Start an embedded Redis on a free port, with an append-only file synced on every
+	 * write.
+	 * @return the running Redis
+	 */
+	public static DemoRedis embedded() {
 		int free = Ports.free();
 		try {
 			Path dir = Files.createTempDirectory("resilient-rpc-demo-redis-");
@@ -73,11 +85,19 @@ final class DemoRedis implements AutoCloseable {
 		return value;
 	}
 
-	String host() {
+	/**
+	 * Return the host Redis listens on.
+	 * @return the host
+	 */
+	public String host() {
 		return this.host;
 	}
 
-	int port() {
+	/**
+	 * Return the port Redis listens on.
+	 * @return the port
+	 */
+	public int port() {
 		return this.port;
 	}
 

@@ -9,16 +9,16 @@ import java.util.List;
  * @param calls calls made
  * @param acknowledgedWrites writes acknowledged during the run
  * @param keysWritten keys with at least one acknowledged write
- * @param keysFound keys whose value after recovery is the last acknowledged one (or a
- * later write whose outcome was unknown)
- * @param lostWrites keys whose last acknowledged write is not there after recovery
- * @param appliedTwice writes that were applied twice (a put that returned its own value)
- * @param inconsistentReads reads or previous values that were neither the last
- * acknowledged value nor a later unknown one
+ * @param keysFound keys with an acknowledged write for which the checker found nothing
+ * wrong
+ * @param lostWrites acknowledged writes missing after recovery (or seen and then gone)
+ * @param appliedTwice writes applied twice
+ * @param inconsistentReads reads that were stale, values that diverged between nodes or
+ * clients, writes that took effect though refused as not executed, or out of order
  * @param failedCalls calls that failed after all retries
  * @param retries retried attempts
  * @param failovers attempts that went to another instance than the call's first
- * @param lost up to ten of the lost keys, for the report
+ * @param lost up to ten of the checker's findings, for the report
  */
 public record DemoReport(long calls, long acknowledgedWrites, int keysWritten, int keysFound, int lostWrites,
 		long appliedTwice, long inconsistentReads, long failedCalls, long retries, long failovers, List<String> lost) {

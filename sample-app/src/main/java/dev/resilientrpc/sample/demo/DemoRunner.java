@@ -10,18 +10,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
+import dev.resilientrpc.sample.history.History;
+import dev.resilientrpc.sample.history.HistoryChecker;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -40,6 +48,8 @@ public final class DemoRunner {
 	private static final Pattern REPLAYED = Pattern.compile("\"replayedCalls\"\\s*:\\s*(\\d+)");
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
 	private final DemoOptions options;
 
@@ -71,10 +81,16 @@ public final class DemoRunner {
 	 */
 	public DemoReport run() throws Exception {
 		Path dir = Files.createTempDirectory("resilient-rpc-demo-");
-		try (DemoRedis redis = DemoRedis.start(this.options.springArguments())) {
+		try (DemoRedis redis = DemoRedis.start(this.options.springArguments(), this.options.embeddedRedis())) {
 			this.out.println("Redis: " + redis.host() + ":" + redis.port()
 					+ (redis.isEmbedded() ? " (embedded, append-only file synced on every write)" : " (configured)"));
-			List<Integer> ports = List.of(Ports.free(), Ports.free(), Ports.free());
+			// scaling out needs a fourth entry in the list: it joins when it starts, as
+			// discovery would show it
+			int count = (this.options.fault() == DemoOptions.Fault.SCALE_OUT) ? 4 : 3;
+			List<Integer> ports = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				ports.add(Ports.free());
+			}
 			String instances = ports.stream()
 				.map((port) -> "http://127.0.0.1:" + port)
 				.collect(Collectors.joining(","));
@@ -84,12 +100,14 @@ public final class DemoRunner {
 			nodeArguments.add("--resilient-rpc.client.services.kv.instances=" + instances);
 			List<NodeProcess> nodes = new ArrayList<>();
 			for (int i = 0; i < ports.size(); i++) {
-				nodes.add(new NodeProcess(ports.get(i), nodeArguments, dir.resolve("node-" + ports.get(i) + ".log")));
+				nodes.add(new NodeProcess(this.options.jar(), ports.get(i), nodeArguments,
+						dir.resolve("node-" + ports.get(i) + ".log")));
 			}
 			this.out.println("Starting 3 kv nodes (logs in " + dir + ") ...");
 			try {
-				nodes.forEach(NodeProcess::start);
-				for (NodeProcess node : nodes) {
+				List<NodeProcess> first = nodes.subList(0, 3);
+				first.forEach(NodeProcess::start);
+				for (NodeProcess node : first) {
 					node.awaitReady(Duration.ofSeconds(120));
 				}
 				this.out.println("Nodes ready: " + instances);
@@ -139,12 +157,22 @@ public final class DemoRunner {
 					redis.flushAll();
 					phase("Redis lost its data", this.options.outage());
 				}
+				case SCALE_OUT -> {
+					NodeProcess joining = nodes.get(3);
+					this.phase.set("node " + joining.port() + " joins");
+					joining.start();
+					joining.awaitReady(Duration.ofSeconds(120));
+					phase("4 nodes", this.options.outage());
+					this.phase.set("node " + victim.port() + " leaves");
+					victim.stop();
+					phase("3 nodes", this.options.outage());
+				}
 			}
 			phase("recovered", this.options.recovery());
 			this.phase.set("stopping load");
 			workload.stop();
 			this.phase.set("verifying");
-			DemoReport report = verify(kv, workload, counters);
+			DemoReport report = verify(kv, workload, counters, nodes);
 			progress.interrupt();
 			progress.join();
 			printReport(report, workload);
@@ -157,34 +185,96 @@ public final class DemoRunner {
 		Thread.sleep(duration.toMillis());
 	}
 
-	private DemoReport verify(KvClient kv, Workload workload, DemoCounters counters) {
-		int found = 0;
-		List<String> lost = new ArrayList<>();
-		for (Map.Entry<String, String> entry : workload.acknowledged.entrySet()) {
-			String value = null;
-			RuntimeException failure = null;
-			for (int attempt = 0; attempt < 5
-					&& (value == null || !workload.isExpected(entry.getKey(), value)); attempt++) {
-				try {
-					value = kv.get(entry.getKey());
-					failure = null;
-				}
-				catch (RuntimeException ex) {
-					failure = ex;
+	/**
+	 * Read every key back, through the client and from every running node with a plain
+	 * call (which the node forwards to the key's holder), and judge the run's history by
+	 * what was read: nothing acknowledged may be missing, applied twice, out of order or
+	 * seen stale, and every node must give the same value.
+	 */
+	private DemoReport verify(KvClient kv, Workload workload, DemoCounters counters, List<NodeProcess> nodes) {
+		Map<String, List<@Nullable String>> values = new LinkedHashMap<>();
+		for (int index = 0; index < workload.keys(); index++) {
+			String key = Workload.key(index);
+			List<@Nullable String> read = new ArrayList<>();
+			read.add(readThroughClient(kv, key));
+			for (NodeProcess node : nodes) {
+				if (node.isAlive()) {
+					read.add(readFromNode(node, key));
 				}
 			}
-			if (failure == null && workload.isExpected(entry.getKey(), value)) {
-				found++;
-			}
-			else {
-				lost.add(entry.getKey() + " (acknowledged " + entry.getValue() + ", found "
-						+ ((failure != null) ? failure.getClass().getSimpleName() : value) + ")");
+			values.put(key, read);
+		}
+		HistoryChecker checker = new HistoryChecker(workload.history, values);
+		List<String> violations = checker.check();
+		Map<String, Integer> counts = checker.counts();
+		Set<String> spoiled = new HashSet<>();
+		for (String violation : violations) {
+			spoiled.add(violation.substring(violation.indexOf(" on ") + 4, violation.indexOf(':')));
+		}
+		int written = 0;
+		for (int index = 0; index < workload.keys(); index++) {
+			if (workload.history.hasAcknowledgedWrite(Workload.key(index))) {
+				written++;
 			}
 		}
-		return new DemoReport(workload.calls.sum(), workload.acknowledgedWrites.sum(), workload.acknowledged.size(),
-				found, lost.size(), workload.appliedTwice.sum(),
-				workload.staleReads.sum() + workload.inconsistent.sum(), workload.failedCalls.sum(),
-				counters.retries.sum(), counters.failovers.sum(), lost.subList(0, Math.min(10, lost.size())));
+		int wrongReads = counts.getOrDefault("stale-read", 0) + counts.getOrDefault("diverged", 0)
+				+ counts.getOrDefault("phantom", 0) + counts.getOrDefault("reordered", 0)
+				+ counts.getOrDefault("unchecked", 0);
+		return new DemoReport(workload.calls.sum(), workload.history.count(History.Outcome.OK, true), written,
+				written - (int) spoiled.stream().filter((key) -> workload.history.hasAcknowledgedWrite(key)).count(),
+				counts.getOrDefault("lost", 0), counts.getOrDefault("duplicated", 0), wrongReads,
+				workload.failedCalls.sum(), counters.retries.sum(), counters.failovers.sum(),
+				violations.subList(0, Math.min(10, violations.size())));
+	}
+
+	private static @Nullable String readThroughClient(KvClient kv, String key) {
+		RuntimeException failure = null;
+		for (int attempt = 0; attempt < 5; attempt++) {
+			try {
+				String value = kv.get(key);
+				return (value != null) ? value : "";
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+			}
+		}
+		return "<client: " + failure + ">";
+	}
+
+	private static String readFromNode(NodeProcess node, String key) {
+		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv.get\",\"params\":[\"" + key + "\"],\"id\":1}";
+		for (int attempt = 0; attempt < 5; attempt++) {
+			try {
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.uri() + "/rpc"))
+					.timeout(Duration.ofSeconds(5))
+					.header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString());
+				JsonNode answer = MAPPER.readTree(response.body());
+				if (answer.has("result")) {
+					JsonNode result = answer.get("result");
+					return result.isNull() ? "" : result.asString();
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// tried again
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			sleep(200);
+		}
+		return "<node " + node.port() + " did not answer>";
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void progress(Workload workload, DemoCounters counters, List<NodeProcess> nodes) {
@@ -227,7 +317,7 @@ public final class DemoRunner {
 		long seconds = (System.nanoTime() - this.started) / 1_000_000_000L;
 		return String.format(Locale.ROOT,
 				"%3ds %-22s calls %6d  acked %6d  failed %4d  retries %4d  failovers %4d  stale %3d  shed %4d  checkpoints %3d  replayed %4d | %s",
-				seconds, this.phase.get(), workload.calls.sum(), workload.acknowledgedWrites.sum(),
+				seconds, this.phase.get(), workload.calls.sum(), workload.history.count(History.Outcome.OK, true),
 				workload.failedCalls.sum(), counters.retries.sum(), counters.failovers.sum(), counters.stale.sum(),
 				counters.shed.sum(), checkpoints, replayed, states.toString().trim());
 	}
@@ -270,7 +360,8 @@ public final class DemoRunner {
 		this.out.printf(Locale.ROOT, "  writes applied twice:        %d%n", report.appliedTwice());
 		this.out.printf(Locale.ROOT, "  reads that saw a wrong value: %d%n", report.inconsistentReads());
 		if (!report.lost().isEmpty()) {
-			this.out.println("  lost, for example:          " + report.lost());
+			this.out.println("  what the checker found, for example:");
+			report.lost().forEach((violation) -> this.out.println("    " + violation));
 		}
 		this.out.printf(Locale.ROOT, "acknowledged writes: %d (the last one of each of %d keys is checked)%n",
 				report.acknowledgedWrites(), report.keysWritten());

@@ -84,6 +84,9 @@ public final class NodeProcess {
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx256m");
 		command.add("-XX:TieredStopAtLevel=1");
+		// several nodes share the cores: one GC thread each, no background compilation
+		// storms
+		command.add("-XX:+UseSerialGC");
 		String classpath = (this.jar != null) ? this.jar.toString() : System.getProperty("java.class.path");
 		if (isBootJar(classpath)) {
 			command.add("-jar");

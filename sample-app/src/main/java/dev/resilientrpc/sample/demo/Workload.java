@@ -2,28 +2,29 @@ package dev.resilientrpc.sample.demo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.sample.KvApi;
+import dev.resilientrpc.sample.history.History;
 
 /**
- * The demo's client load: each key has exactly one writer thread that writes it in
- * sequence, so the last acknowledged value of every key is well defined. Half the keys
- * are written once and then only read (see {@link #isHot(int)}). A write whose call
- * failed may or may not have been applied; it is remembered as "unknown", not as
- * acknowledged.
+ * The demo's client load, recorded as a {@link History} that the
+ * {@link dev.resilientrpc.sample.history.HistoryChecker} judges afterwards. Each key has
+ * exactly one writer thread, which writes it in sequence with unique tokens. Half the
+ * keys ("hot") are appended to all the time, so their value is the list of every write
+ * that took effect, in order; the other half ("cold") are put once and then only read, so
+ * that a node that lost them cannot hide it behind a later write.
  *
  * <p>
- * Each {@code put} returns the previous value, which checks the store as it goes: it must
- * be the key's last acknowledged value or a later unknown one, and never the value being
- * written (that would mean the write was applied twice).
+ * A call that failed after the proxy's retries may or may not have taken effect (the
+ * proxy reports only its last attempt): it is recorded as unknown, never as refused.
  */
 final class Workload {
 
@@ -39,25 +40,13 @@ final class Workload {
 
 	private final List<Thread> workers = new ArrayList<>();
 
-	/** Last acknowledged value per key. */
-	final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+	private final AtomicLong tokens = new AtomicLong();
 
-	/** Values whose write failed (outcome unknown), per key. */
-	final Map<String, Set<String>> unknown = new ConcurrentHashMap<>();
+	final History history = new History();
 
 	final LongAdder calls = new LongAdder();
 
-	final LongAdder acknowledgedWrites = new LongAdder();
-
 	final LongAdder failedCalls = new LongAdder();
-
-	final LongAdder reads = new LongAdder();
-
-	final LongAdder staleReads = new LongAdder();
-
-	final LongAdder appliedTwice = new LongAdder();
-
-	final LongAdder inconsistent = new LongAdder();
 
 	final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 
@@ -69,7 +58,18 @@ final class Workload {
 	}
 
 	static String key(int index) {
-		return String.format("key-%04d", index);
+		return String.format(Locale.ROOT, isHot(index) ? "hot-%04d" : "cold-%04d", index);
+	}
+
+	/**
+	 * Even keys are appended to all the time; odd keys are put once and then only read.
+	 */
+	static boolean isHot(int index) {
+		return index % 2 == 0;
+	}
+
+	int keys() {
+		return this.keys;
 	}
 
 	void start() {
@@ -83,85 +83,82 @@ final class Workload {
 		}
 	}
 
+	/**
+	 * Stop the writers and wait for each to finish its last call.
+	 * @throws IllegalStateException if a writer does not finish within a minute (its
+	 * stack is in the message)
+	 */
 	void stop() throws InterruptedException {
 		this.running.set(false);
 		for (Thread worker : this.workers) {
-			worker.join();
+			worker.join(60_000);
+			if (worker.isAlive()) {
+				StringBuilder stack = new StringBuilder();
+				for (StackTraceElement element : worker.getStackTrace()) {
+					stack.append("\n\tat ").append(element);
+				}
+				throw new IllegalStateException(worker.getName() + " did not stop within a minute:" + stack);
+			}
 		}
-	}
-
-	/**
-	 * Odd keys are written once at the start and then only read: a node that crashed and
-	 * lost them, or a successor that cannot see them, shows up as a wrong read and a lost
-	 * write. Even keys are written all the time.
-	 */
-	static boolean isHot(int index) {
-		return index % 2 == 0;
 	}
 
 	private void run(int thread) {
-		long sequence = 0;
+		String client = "writer-" + thread;
 		for (int index = thread; index < this.keys && this.running.get(); index += this.threads) {
-			write(key(index), "w" + thread + "-" + (++sequence));
+			write(client, index);
 		}
+		long round = 0;
 		while (this.running.get()) {
+			round++;
 			for (int index = thread; index < this.keys && this.running.get(); index += this.threads) {
-				String key = key(index);
 				if (isHot(index)) {
-					write(key, "w" + thread + "-" + (++sequence));
+					write(client, index);
+					if (round % 4 == 0) {
+						read(client, key(index));
+					}
 				}
-				if (!isHot(index) || sequence % 4 == 0) {
-					read(key);
+				else {
+					read(client, key(index));
 				}
 				pause();
 			}
 		}
 	}
 
-	private void write(String key, String value) {
+	private void write(String client, int index) {
+		String key = key(index);
+		String token = "t" + this.tokens.incrementAndGet();
+		History.Kind kind = isHot(index) ? History.Kind.APPEND : History.Kind.PUT;
+		long invoked = System.nanoTime();
 		this.calls.increment();
 		try {
-			String previous = this.kv.put(key, value);
-			if (value.equals(previous)) {
-				this.appliedTwice.increment();
-			}
-			else if (!isExpected(key, previous)) {
-				this.inconsistent.increment();
-			}
-			this.acknowledged.put(key, value);
-			this.unknown.remove(key);
-			this.acknowledgedWrites.increment();
+			String result = (kind == History.Kind.APPEND) ? this.kv.append(key, token) : this.kv.put(key, token);
+			this.history.add(client, kind, key, token, invoked, System.nanoTime(), History.Outcome.OK, result, null, 1);
 		}
 		catch (RuntimeException ex) {
-			this.failedCalls.increment();
-			this.failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new LongAdder()).increment();
-			this.unknown.computeIfAbsent(key, (k) -> ConcurrentHashMap.newKeySet()).add(value);
+			failed(client, kind, key, token, invoked, ex);
 		}
 	}
 
-	private void read(String key) {
+	private void read(String client, String key) {
+		long invoked = System.nanoTime();
 		this.calls.increment();
 		try {
 			String value = this.kv.get(key);
-			this.reads.increment();
-			if (!isExpected(key, value)) {
-				this.staleReads.increment();
-			}
+			this.history.add(client, History.Kind.GET, key, null, invoked, System.nanoTime(), History.Outcome.OK, value,
+					null, 1);
 		}
 		catch (RuntimeException ex) {
-			this.failedCalls.increment();
-			this.failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new LongAdder()).increment();
+			failed(client, History.Kind.GET, key, null, invoked, ex);
 		}
 	}
 
-	/**
-	 * Whether a value read for a key (or returned as its previous value) is what the
-	 * store must hold: the last acknowledged value, or one whose write failed afterwards.
-	 */
-	boolean isExpected(String key, @Nullable String value) {
-		String acked = this.acknowledged.get(key);
-		Set<String> maybe = this.unknown.get(key);
-		return Objects.equals(acked, value) || (maybe != null && value != null && maybe.contains(value));
+	private void failed(String client, History.Kind kind, String key, @Nullable String token, long invoked,
+			RuntimeException ex) {
+		this.failedCalls.increment();
+		this.failures.computeIfAbsent(ex.getClass().getSimpleName(), (name) -> new LongAdder()).increment();
+		this.history.add(client, kind, key, token, invoked, System.nanoTime(), History.Outcome.UNKNOWN, null,
+				ex.getClass().getSimpleName() + ": " + ex.getMessage(), 1);
 	}
 
 	private void pause() {

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.RpcService;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
-import dev.resilientrpc.failover.PartitionedState;
 import dev.resilientrpc.sample.KvApi;
+import dev.resilientrpc.slot.PartitionedState;
 
 /**
  * One node of the key-value store, exported as service {@code kv}. Its entries live in a
@@ -51,11 +51,11 @@ public class KvNode implements KvApi {
 	}
 
 	/**
-	 * Return how many keys the node holds of its own.
+	 * Return how many keys the slots this node holds now have.
 	 * @return the number of keys
 	 */
 	public int size() {
-		return this.state.home().size();
+		return this.state.held().values().stream().mapToInt(CheckpointedMap::size).sum();
 	}
 
 }

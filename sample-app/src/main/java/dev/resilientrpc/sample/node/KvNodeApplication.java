@@ -1,7 +1,7 @@
 package dev.resilientrpc.sample.node;
 
 import dev.resilientrpc.checkpoint.CheckpointedMap;
-import dev.resilientrpc.failover.PartitionedState;
+import dev.resilientrpc.slot.PartitionedState;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;

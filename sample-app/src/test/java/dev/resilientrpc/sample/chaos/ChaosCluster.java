@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import dev.resilientrpc.sample.demo.NodeProcess;
 import dev.resilientrpc.sample.demo.Ports;
+import dev.resilientrpc.test.net.FaultProxy;
 import dev.resilientrpc.test.redis.RedisProcess;
 
 /**
@@ -36,6 +37,12 @@ final class ChaosCluster implements AutoCloseable {
 	private final Consumer<String> log;
 
 	private final List<Member> members = new ArrayList<>();
+
+	/**
+	 * The nodes that should run once faults are healed: those started, and those that
+	 * joined since.
+	 */
+	private final java.util.Set<Integer> expected = new java.util.concurrent.ConcurrentSkipListSet<>();
 
 	private RedisProcess primary;
 
@@ -83,27 +90,38 @@ final class ChaosCluster implements AutoCloseable {
 	}
 
 	void start(int nodes) throws IOException {
+		start(nodes, 0);
+	}
+
+	/**
+	 * Start Redis and the nodes.
+	 * @param nodes the nodes to start
+	 * @param spares further nodes that are listed in every node's instance list but not
+	 * started: they join when {@link #join} starts them, as an instance discovery lists
+	 * once it runs would
+	 */
+	void start(int nodes, int spares) throws IOException {
 		this.primary = RedisProcess.create("--appendonly", "yes", "--appendfsync", "always").start();
 		if (this.replicated) {
 			this.replica = startReplica(this.primary);
 		}
 		List<FaultProxy> fronts = new ArrayList<>();
 		List<Integer> ports = new ArrayList<>();
-		for (int i = 0; i < nodes; i++) {
+		for (int i = 0; i < nodes + spares; i++) {
 			int port = Ports.free();
 			ports.add(port);
 			fronts.add(new FaultProxy("node" + i, port));
 		}
 		String instances = String.join(",",
 				fronts.stream().map((front) -> "http://127.0.0.1:" + front.port()).toList());
-		for (int i = 0; i < nodes; i++) {
+		for (int i = 0; i < nodes + spares; i++) {
 			FaultProxy redis = new FaultProxy("redis" + i, this.primary.port());
 			FaultProxy front = fronts.get(i);
 			List<String> arguments = new ArrayList<>();
 			arguments.add("--spring.data.redis.host=127.0.0.1");
 			arguments.add("--spring.data.redis.port=" + redis.port());
 			arguments.add("--resilient-rpc.client.services.kv.instances=" + instances);
-			arguments.add("--resilient-rpc.failover.instance=http://127.0.0.1:" + front.port());
+			arguments.add("--resilient-rpc.slots.instance=http://127.0.0.1:" + front.port());
 			if (this.replicated) {
 				arguments.add("--resilient-rpc.checkpoint.durability=replicated");
 				arguments.add("--resilient-rpc.checkpoint.replicas=1");
@@ -113,8 +131,10 @@ final class ChaosCluster implements AutoCloseable {
 					this.dir.resolve("node" + i + ".log"));
 			this.members.add(new Member(i, process, front, redis));
 		}
-		this.members.forEach((member) -> member.process().start());
-		for (Member member : this.members) {
+		List<Member> started = this.members.subList(0, nodes);
+		started.forEach((member) -> this.expected.add(member.index()));
+		started.forEach((member) -> member.process().start());
+		for (Member member : started) {
 			member.process().awaitReady(READY);
 		}
 		this.log.accept("cluster up: " + instances + ", Redis :" + this.primary.port()
@@ -167,6 +187,44 @@ final class ChaosCluster implements AutoCloseable {
 		member.process().start();
 		member.process().awaitReady(READY);
 		this.log.accept("node" + index + " ready");
+	}
+
+	/**
+	 * Start a node that is not running: a spare joins, a node that left comes back.
+	 * @param index the node
+	 */
+	void join(int index) {
+		this.log.accept("node" + index + " joins");
+		this.expected.add(index);
+		Member member = member(index);
+		member.process().start();
+		member.process().awaitReady(READY);
+		this.log.accept("node" + index + " ready");
+	}
+
+	/**
+	 * Stop a node gracefully: it hands its slots on before it exits.
+	 * @param index the node
+	 */
+	void leave(int index) {
+		this.log.accept("node" + index + " leaves (graceful stop)");
+		this.expected.remove(index);
+		member(index).process().stop();
+		this.log.accept("node" + index + " gone");
+	}
+
+	/**
+	 * Return the nodes that run now.
+	 * @return their indexes
+	 */
+	List<Integer> running() {
+		List<Integer> running = new ArrayList<>();
+		for (Member member : this.members) {
+			if (member.process().isAlive()) {
+				running.add(member.index());
+			}
+		}
+		return running;
 	}
 
 	void pause(int index) {
@@ -224,6 +282,9 @@ final class ChaosCluster implements AutoCloseable {
 			member.redis().mode(FaultProxy.Mode.PASS);
 		}
 		for (Member member : this.members) {
+			if (!this.expected.contains(member.index())) {
+				continue;
+			}
 			if (member.process().isAlive()) {
 				try {
 					member.process().resume();
@@ -237,7 +298,9 @@ final class ChaosCluster implements AutoCloseable {
 			}
 		}
 		for (Member member : this.members) {
-			member.process().awaitReady(READY);
+			if (this.expected.contains(member.index())) {
+				member.process().awaitReady(READY);
+			}
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.resilientrpc.sample.chaos.ChaosRun.Client;
 import dev.resilientrpc.sample.chaos.Nemesis.Fault;
+import dev.resilientrpc.sample.history.History;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +44,14 @@ class ChaosIT {
 		faults.add(Fault.REDIS_PROMOTION);
 		check(new ChaosRun.Options(2, Duration.ofSeconds(40), faults, List.of(Client.PLAIN, Client.PROXY), true, 24, 4,
 				3, false));
+	}
+
+	@Test
+	@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+	void seed3PlainCallsToAnyNodeAndMembershipChanges() throws Exception {
+		Set<Fault> faults = EnumSet.of(Fault.MEMBERSHIP, Fault.KILL, Fault.PAUSE, Fault.REDIS_LOST_REPLIES);
+		check(new ChaosRun.Options(3, Duration.ofSeconds(45), faults, List.of(Client.BARE, Client.PLAIN, Client.PROXY),
+				false, 24, 4, 3, true));
 	}
 
 	@Test

@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.resilientrpc.sample.chaos.History.Kind;
-import dev.resilientrpc.sample.chaos.History.Outcome;
 import dev.resilientrpc.sample.chaos.Nemesis.Fault;
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
+import dev.resilientrpc.sample.history.History;
+import dev.resilientrpc.sample.history.History.Kind;
+import dev.resilientrpc.sample.history.History.Outcome;
+import dev.resilientrpc.sample.history.HistoryChecker;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -138,7 +140,8 @@ final class ChaosRun {
 		log("seed " + this.options.seed() + ", logs in " + dir);
 		try (ChaosCluster cluster = new ChaosCluster(dir, this.sampleJar, this.options.replicated(), List.of(),
 				this::log)) {
-			cluster.start(3);
+			// a membership change needs a fourth listed node, which joins and leaves
+			cluster.start(3, this.options.faults().contains(Fault.MEMBERSHIP) ? 1 : 0);
 			List<String> uris = cluster.uris();
 			try (ConfigurableApplicationContext proxyContext = this.options.clients().contains(Client.PROXY)
 					? proxyClient(uris) : null) {
@@ -158,7 +161,8 @@ final class ChaosRun {
 				}
 				cluster.heal();
 				log("healed");
-				Map<String, List<@Nullable String>> finalValues = readBack(uris, proxy);
+				List<String> running = cluster.running().stream().map((index) -> cluster.member(index).uri()).toList();
+				Map<String, List<@Nullable String>> finalValues = readBack(uris, running, proxy);
 				HistoryChecker checker = new HistoryChecker(this.history, finalValues);
 				List<String> violations = new ArrayList<>(checker.check());
 				Map<String, Integer> counts = new LinkedHashMap<>(checker.counts());
@@ -272,9 +276,10 @@ final class ChaosRun {
 	 * proxy, and, when every node must agree, from each node with a call that has no
 	 * Rpc-* header.
 	 */
-	private Map<String, List<@Nullable String>> readBack(List<String> uris, @Nullable KvClient proxy) {
+	private Map<String, List<@Nullable String>> readBack(List<String> uris, List<String> running,
+			@Nullable KvClient proxy) {
 		Map<String, List<@Nullable String>> values = new LinkedHashMap<>();
-		PlainKvClient plain = new PlainKvClient(uris, PlainKvClient.Headers.SENT, this.options.seed(),
+		PlainKvClient plain = new PlainKvClient(running, PlainKvClient.Headers.SENT, this.options.seed(),
 				Duration.ofSeconds(3), Duration.ofSeconds(60));
 		// a cluster that cannot serve a key after healing is a finding, not a reason to
 		// hang
@@ -294,7 +299,7 @@ final class ChaosRun {
 				read.add(proxyRead(proxy, key));
 			}
 			if (this.options.everyNodeAgrees()) {
-				for (String uri : uris) {
+				for (String uri : running) {
 					PlainKvClient node = new PlainKvClient(List.of(uri), PlainKvClient.Headers.NONE,
 							this.options.seed(), Duration.ofSeconds(3), Duration.ofSeconds(30));
 					PlainKvClient.Result answer = node.call("kv.get", key, null);

@@ -7,6 +7,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.resilientrpc.test.net.FaultProxy;
+
 /**
  * Injects faults into a {@link ChaosCluster} on a schedule drawn from a seed: the same
  * seed gives the same faults, targets, durations and gaps (the timing of the clients'
@@ -48,7 +50,14 @@ final class Nemesis {
 		/**
 		 * Clients and other nodes cannot reach a node, though it runs and reaches Redis.
 		 */
-		NODE_PARTITION
+		NODE_PARTITION,
+
+		/**
+		 * The membership changes: a spare node joins and takes its share of the slots,
+		 * then one of the others leaves (a graceful stop) and later comes back, then the
+		 * spare leaves again: 3, 4, 3, 4, 3 nodes under load.
+		 */
+		MEMBERSHIP
 
 	}
 
@@ -91,11 +100,12 @@ final class Nemesis {
 		if (choices.isEmpty()) {
 			return;
 		}
-		int nodes = this.cluster.members().size();
 		while (System.nanoTime() < untilNanos) {
 			Fault fault = choices.get(this.random.nextInt(choices.size()));
-			int target = this.random.nextInt(nodes);
-			int other = (target + 1 + this.random.nextInt(nodes - 1)) % nodes;
+			List<Integer> running = this.cluster.running();
+			int nodes = running.size();
+			int target = running.get(this.random.nextInt(nodes));
+			int other = running.get((running.indexOf(target) + 1 + this.random.nextInt(nodes - 1)) % nodes);
 			long hold = 2000 + this.random.nextInt(4000);
 			this.applied
 				.add(fault + "(node" + target + ((fault == Fault.PAUSE_THEN_KILL) ? ", node" + other : "") + ")");
@@ -134,6 +144,28 @@ final class Nemesis {
 					Thread.sleep(300 + this.random.nextInt(1200));
 					this.cluster.member(target).redis().mode(FaultProxy.Mode.PASS);
 					this.log.accept("node" + target + " gets its Redis replies again");
+				}
+				case MEMBERSHIP -> {
+					List<Integer> spares = new ArrayList<>();
+					for (int i = 0; i < this.cluster.members().size(); i++) {
+						if (!this.cluster.running().contains(i)) {
+							spares.add(i);
+						}
+					}
+					if (spares.isEmpty()) {
+						break;
+					}
+					int spare = spares.get(0);
+					this.cluster.join(spare);
+					Thread.sleep(hold);
+					List<Integer> up = new ArrayList<>(this.cluster.running());
+					up.remove(Integer.valueOf(spare));
+					int leaving = up.get(this.random.nextInt(up.size()));
+					this.cluster.leave(leaving);
+					Thread.sleep(hold);
+					this.cluster.join(leaving);
+					Thread.sleep(hold);
+					this.cluster.leave(spare);
 				}
 				case NODE_PARTITION -> {
 					this.log.accept("partition node" + target + " from clients and nodes");

@@ -21,7 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import dev.resilientrpc.sample.chaos.History.Outcome;
+import dev.resilientrpc.sample.history.History.Outcome;
 
 /**
  * A JSON-RPC client such as one written in another language would be: plain HTTP POSTs of
@@ -233,7 +233,7 @@ final class PlainKvClient {
 			case -32001, -32002, -32003 -> new Attempt(Kind.NOT_EXECUTED, null, detail, retryAfter, null);
 			case -32008 -> {
 				String owner = error.path("data").path("owner").asString(null);
-				yield (owner != null) ? new Attempt(Kind.MOVED, null, detail, 0, URI.create(owner + "/rpc"))
+				yield (owner != null) ? new Attempt(Kind.MOVED, null, detail, 0, URI.create(owner))
 						: Attempt.of(Kind.NOT_EXECUTED, detail);
 			}
 			// still running, or may have run: a retry with the same key finds out
