@@ -3,9 +3,7 @@ package dev.resilientrpc.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +20,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
@@ -46,7 +43,7 @@ public final class RpcOverhead {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = options(args);
+		Map<String, String> options = Drivers.options(args);
 		int threads = Integer.parseInt(options.getOrDefault("threads", "4"));
 		int calls = Integer.parseInt(options.getOrDefault("calls", "20000"));
 		int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
@@ -59,7 +56,7 @@ public final class RpcOverhead {
 					// spring-data-redis defaults to
 					"resilient-rpc.ordering.store=in-memory")
 			.run()) {
-			int port = Objects.requireNonNull(((WebServerApplicationContext) server).getWebServer()).getPort();
+			int port = Drivers.port(server);
 			String base = "http://127.0.0.1:" + port;
 			List<String> table = new ArrayList<>();
 			for (String client : clients) {
@@ -157,16 +154,6 @@ public final class RpcOverhead {
 		long elapsed = System.nanoTime() - begin;
 		long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).toArray();
 		return new Round(all, elapsed);
-	}
-
-	private static Map<String, String> options(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (arg.startsWith("--") && arg.contains("=")) {
-				options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-			}
-		}
-		return options;
 	}
 
 	private record Round(long[] latencies, long elapsedNanos) {

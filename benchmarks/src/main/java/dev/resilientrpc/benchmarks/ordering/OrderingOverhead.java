@@ -11,9 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.benchmarks.Drivers;
 import dev.resilientrpc.benchmarks.ordering.client.BenchClientApplication;
 import dev.resilientrpc.client.IdempotencyKeys;
 import dev.resilientrpc.client.RpcRemoteException;
@@ -47,7 +46,6 @@ import dev.resilientrpc.server.ServerInterceptor;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -84,7 +82,7 @@ public final class OrderingOverhead {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = options(args);
+		Map<String, String> options = Drivers.options(args);
 		List<String> transports = List.of(options.getOrDefault("transports", "inprocess,http").split(","));
 		List<String> stores = List.of(options.getOrDefault("stores", "none,in-memory,redis").split(","));
 		List<Integer> keyCounts = Arrays.stream(options.getOrDefault("keys", "1,10000").split(","))
@@ -218,7 +216,7 @@ public final class OrderingOverhead {
 		}
 		ConfigurableApplicationContext server = new SpringApplicationBuilder(BenchServerApplication.class)
 			.run(serverArguments.toArray(String[]::new));
-		int port = Objects.requireNonNull(((WebServerApplicationContext) server).getWebServer()).getPort();
+		int port = Drivers.port(server);
 		ConfigurableApplicationContext client = new SpringApplicationBuilder(BenchClientApplication.class)
 			.web(WebApplicationType.NONE)
 			.run("--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port,
@@ -359,17 +357,6 @@ public final class OrderingOverhead {
 			return 0;
 		}
 		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)];
-	}
-
-	private static Map<String, String> options(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (String arg : args) {
-			if (!arg.startsWith("--") || !arg.contains("=")) {
-				throw new IllegalArgumentException("Unexpected argument '" + arg + "' (expected --name=value)");
-			}
-			options.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-		}
-		return options;
 	}
 
 	@FunctionalInterface

@@ -1,0 +1,7 @@
+/**
+ * The Spring Cloud OpenFeign path of the peer benchmark, and the plain RestClient floor.
+ */
+@NullMarked
+package dev.resilientrpc.benchmarks.peer.feign;
+
+import org.jspecify.annotations.NullMarked;
