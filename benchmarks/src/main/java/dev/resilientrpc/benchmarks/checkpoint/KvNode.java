@@ -5,9 +5,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -15,17 +18,21 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointStore;
 import dev.resilientrpc.checkpoint.Checkpointable;
-import dev.resilientrpc.checkpoint.CommandLogInterceptor;
+import dev.resilientrpc.checkpoint.MutatingCallInterceptor;
+import dev.resilientrpc.checkpoint.MutatingCalls;
+import dev.resilientrpc.ordering.HybridLogicalClock;
+import dev.resilientrpc.ordering.StalePolicies;
 import dev.resilientrpc.protocol.RpcHeaders;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
 /**
  * A key-value node without Spring Boot: a state made of a blob (to make it large) and a
- * map, the command log interceptor and a transport-neutral JSON-RPC server.
+ * map, the mutating call interceptor and a transport-neutral JSON-RPC server.
  */
 final class KvNode {
 
@@ -45,8 +52,11 @@ final class KvNode {
 		customizer.accept(builder);
 		this.manager = builder.build();
 		RpcServiceRegistry registry = RpcServiceRegistry.of(Map.of("kv", new KvService(this.state)));
-		CommandLogInterceptor interceptor = new CommandLogInterceptor(this.manager, MAPPER);
-		interceptor.bind(registry);
+		MutatingCallInterceptor interceptor = new MutatingCallInterceptor(this.manager,
+				new MutatingCalls(MAPPER, new HybridLogicalClock(Clock.systemUTC(), Duration.ofSeconds(1)),
+						new StalePolicies(StalePolicy.REJECT, Map.of()), Duration.ZERO, Duration.ofSeconds(5),
+						Duration.ofSeconds(1)));
+		interceptor.bind(registry, Set.of());
 		this.server = new JsonRpcServer(registry, MAPPER, List.of(interceptor), 64, 100);
 	}
 
