@@ -120,6 +120,9 @@ public final class SlotTable<T extends Checkpointable> {
 
 	private volatile long recoveryUntilNanos;
 
+	/** Rounds that began reading the owner records. */
+	private final AtomicLong readsStarted = new AtomicLong();
+
 	private volatile boolean redisFailing;
 
 	private volatile long startedNanos;
@@ -373,6 +376,10 @@ public final class SlotTable<T extends Checkpointable> {
 	public Route route(String key, boolean forwarded, long deadlineNanos) {
 		Slot slot = this.slots[slotOf(key)];
 		long waitUntil = Math.min(deadlineNanos, System.nanoTime() + this.options.routeWait().toNanos());
+		// a forwarded call came because another node thinks this one holds the slot: one
+		// of the two views is out of date, so send it on only after a read of the owners
+		// that began after it came
+		long readBefore = forwarded ? this.readsStarted.get() : -1;
 		while (true) {
 			Partition partition = slot.partition;
 			if (partition != null && partition.isServing() && System.nanoTime() < slot.servableUntil
@@ -383,7 +390,10 @@ public final class SlotTable<T extends Checkpointable> {
 				}
 			}
 			boolean held = partition != null;
-			if (!held) {
+			if (!held && slot.ownerRead <= readBefore) {
+				signal();
+			}
+			else if (!held) {
 				View current = this.view;
 				SlotOwner owner = slot.owner;
 				if (owner != null && owner.isHeld() && !owner.node().equals(this.holder.node())
@@ -494,6 +504,7 @@ public final class SlotTable<T extends Checkpointable> {
 		for (Slot slot : this.slots) {
 			names.add(slot.storeName);
 		}
+		long read = this.readsStarted.incrementAndGet();
 		List<SlotOwner> owners = this.leases.read(names);
 		View view = view(members);
 		this.view = view;
@@ -503,6 +514,7 @@ public final class SlotTable<T extends Checkpointable> {
 		for (Slot slot : this.slots) {
 			SlotOwner owner = owners.get(slot.index);
 			slot.owner = owner;
+			slot.ownerRead = read;
 			if (slot.partition == null && owner.isHeld() && !view.isLive(owner.node())
 					&& me.equals(view.desired(slot.index))) {
 				// its holder stopped renewing: take the slot the moment its lease runs
@@ -1103,6 +1115,9 @@ public final class SlotTable<T extends Checkpointable> {
 		volatile boolean handingOff;
 
 		volatile @Nullable SlotOwner owner;
+
+		/** The round that read {@link #owner}. */
+		volatile long ownerRead;
 
 		volatile @Nullable String movedTo;
 
