@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.resilientrpc.sample.demo.DemoOptions;
 import dev.resilientrpc.sample.demo.DemoReport;
@@ -23,6 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of the sample's jar, sharing an embedded Redis (never a configured one: a test touches
  * no Redis it did not start), writes under load, a fault in the middle, and the run's
  * history judged by the {@link dev.resilientrpc.sample.history.HistoryChecker}.
+ * <p>
+ * The node faults run always. The two Redis faults run with {@code -Ddemo.scenarios=all}:
+ * the build covers them elsewhere at less cost ({@code SlotClusterTests} loses all of
+ * Redis's data under load, {@code ChaosIT} restarts Redis under load), and the CI budget
+ * has room for the demo's node faults only.
  */
 class DemoScenarioIT {
 
@@ -38,12 +44,14 @@ class DemoScenarioIT {
 	}
 
 	@Test
+	@EnabledIfSystemProperty(named = "demo.scenarios", matches = "all")
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	void redisRestartLosesNoAcknowledgedWriteAndAppliesNoneTwice() throws Exception {
 		assertNothingLost(run("--demo.fault=restart-redis"));
 	}
 
 	@Test
+	@EnabledIfSystemProperty(named = "demo.scenarios", matches = "all")
 	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	void redisLosingItsDataLosesNoAcknowledgedWrite() throws Exception {
 		assertNothingLost(run("--demo.fault=flush-redis"));

@@ -33,7 +33,7 @@ class ChaosIT {
 	@Test
 	@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 	void seed1NodeAndNetworkFaultsWithPlainClientsAndTheProxy() throws Exception {
-		check(new ChaosRun.Options(1, Duration.ofSeconds(40), NODE_AND_NETWORK, List.of(Client.PLAIN, Client.PROXY),
+		check(new ChaosRun.Options(1, Duration.ofSeconds(30), NODE_AND_NETWORK, List.of(Client.PLAIN, Client.PROXY),
 				false, 24, 4, 3, false));
 	}
 
@@ -42,7 +42,7 @@ class ChaosIT {
 	void seed2ReplicaPromotionWithReplicatedWrites() throws Exception {
 		Set<Fault> faults = EnumSet.copyOf(NODE_AND_NETWORK);
 		faults.add(Fault.REDIS_PROMOTION);
-		check(new ChaosRun.Options(2, Duration.ofSeconds(40), faults, List.of(Client.PLAIN, Client.PROXY), true, 24, 4,
+		check(new ChaosRun.Options(2, Duration.ofSeconds(30), faults, List.of(Client.PLAIN, Client.PROXY), true, 24, 4,
 				3, false));
 	}
 
@@ -50,7 +50,7 @@ class ChaosIT {
 	@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 	void seed3PlainCallsToAnyNodeAndMembershipChanges() throws Exception {
 		Set<Fault> faults = EnumSet.of(Fault.MEMBERSHIP, Fault.KILL, Fault.PAUSE, Fault.REDIS_LOST_REPLIES);
-		check(new ChaosRun.Options(3, Duration.ofSeconds(45), faults, List.of(Client.BARE, Client.PLAIN, Client.PROXY),
+		check(new ChaosRun.Options(3, Duration.ofSeconds(30), faults, List.of(Client.BARE, Client.PLAIN, Client.PROXY),
 				false, 24, 4, 3, true));
 	}
 
