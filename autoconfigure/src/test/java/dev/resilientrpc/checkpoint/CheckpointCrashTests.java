@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,12 @@ import static org.assertj.core.api.Assertions.fail;
  * alike), then started again. Writers retry a write whose answer they did not get, with
  * the same idempotency key, until it is acknowledged, so in the end every account must
  * hold exactly the entries written to it, in order: none lost, none applied twice.
+ * <p>
+ * Each kill comes after a number of further acknowledged writes drawn from the seed, so
+ * kills land among calls rather than at moments of the clock. The child runs from a
+ * private copy of the test's class directories, so a build that rewrites
+ * {@code target/classes} meanwhile cannot break it. Rerun a seed with
+ * {@code -Dcrash.seed=N}.
  */
 class CheckpointCrashTests {
 
@@ -50,6 +57,8 @@ class CheckpointCrashTests {
 	static final RedisServerExtension redis = RedisServerExtension.create();
 
 	private @Nullable Process process;
+
+	private static @Nullable String classpath;
 
 	@AfterEach
 	void killNode() throws InterruptedException {
@@ -70,6 +79,7 @@ class CheckpointCrashTests {
 		Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
 		AtomicBoolean writing = new AtomicBoolean(true);
 		AtomicInteger retries = new AtomicInteger();
+		AtomicInteger acknowledgedCount = new AtomicInteger();
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		startNode(port, log);
 		List<Thread> writers = new ArrayList<>();
@@ -82,6 +92,7 @@ class CheckpointCrashTests {
 						String entry = writer + ":" + i;
 						writeUntilAcknowledged(client, account, entry, "key-" + writer + "-" + i, retries);
 						acknowledged.computeIfAbsent(account, (key) -> new CopyOnWriteArrayList<>()).add(entry);
+						acknowledgedCount.incrementAndGet();
 					}
 				}
 				catch (Throwable ex) {
@@ -94,11 +105,17 @@ class CheckpointCrashTests {
 		try {
 			for (int kill = 0; kill < KILLS; kill++) {
 				awaitReady(client);
-				Thread.sleep(200 + random.nextInt(1000));
+				int target = acknowledgedCount.get() + 5 + random.nextInt(60);
+				while (acknowledgedCount.get() < target && failures.isEmpty()) {
+					Thread.sleep(1);
+				}
 				killAndRestart(port, log);
 			}
 			awaitReady(client);
-			Thread.sleep(300);
+			int target = acknowledgedCount.get() + 20;
+			while (acknowledgedCount.get() < target && failures.isEmpty()) {
+				Thread.sleep(1);
+			}
 		}
 		finally {
 			writing.set(false);
@@ -106,6 +123,7 @@ class CheckpointCrashTests {
 				writer.join(TimeUnit.SECONDS.toMillis(30));
 			}
 		}
+		assertThat(writers).as("writers that finished their last write (seed %d)", seed).noneMatch(Thread::isAlive);
 		assertThat(failures).as("writer failures (seed %d)", seed).isEmpty();
 		int total = acknowledged.values().stream().mapToInt(List::size).sum();
 		assertThat(total).as("acknowledged writes (seed %d)", seed).isGreaterThan(KILLS * 10);
@@ -163,9 +181,8 @@ class CheckpointCrashTests {
 
 	private void startNode(int port, Path log) throws IOException {
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-		String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
 		List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-				classpath, LedgerApplication.class.getName(), "--server.port=" + port,
+				privateClasspath(), LedgerApplication.class.getName(), "--server.port=" + port,
 				"--spring.data.redis.host=" + redis.server().host(),
 				"--spring.data.redis.port=" + redis.server().port(), "--spring.data.redis.timeout=2s",
 				"--spring.main.banner-mode=off", "--resilient-rpc.client.enabled=false",
@@ -177,6 +194,48 @@ class CheckpointCrashTests {
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile))
 			.start();
+	}
+
+	/**
+	 * The test's class path with every directory on it (the module's own classes) copied
+	 * once to a temporary directory; jars in the Maven repository stay where they are.
+	 */
+	private static synchronized String privateClasspath() throws IOException {
+		String copied = classpath;
+		if (copied == null) {
+			String original = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+			Path root = Files.createTempDirectory("crash-node-classpath-");
+			List<String> entries = new ArrayList<>();
+			int index = 0;
+			for (String entry : original.split(File.pathSeparator)) {
+				Path path = Paths.get(entry);
+				if (Files.isDirectory(path)) {
+					Path target = root.resolve(Integer.toString(index++));
+					copyTree(path, target);
+					entries.add(target.toString());
+				}
+				else {
+					entries.add(entry);
+				}
+			}
+			copied = String.join(File.pathSeparator, entries);
+			classpath = copied;
+		}
+		return copied;
+	}
+
+	private static void copyTree(Path source, Path target) throws IOException {
+		try (Stream<Path> paths = Files.walk(source)) {
+			for (Path path : (Iterable<Path>) paths::iterator) {
+				Path destination = target.resolve(source.relativize(path).toString());
+				if (Files.isDirectory(path)) {
+					Files.createDirectories(destination);
+				}
+				else {
+					Files.copy(path, destination);
+				}
+			}
+		}
 	}
 
 	private void awaitReady(LedgerClient client) throws InterruptedException {
