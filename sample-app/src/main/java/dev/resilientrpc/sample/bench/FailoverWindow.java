@@ -1,11 +1,6 @@
 package dev.resilientrpc.sample.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.sample.demo.DemoRedis;
 import dev.resilientrpc.sample.demo.NodeProcess;
@@ -38,13 +31,6 @@ import org.jspecify.annotations.Nullable;
  * nodes.
  */
 public final class FailoverWindow {
-
-	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-
-	private static final HttpClient HTTP = HttpClient.newBuilder()
-		.connectTimeout(Duration.ofMillis(300))
-		.version(HttpClient.Version.HTTP_1_1)
-		.build();
 
 	private final int runs;
 
@@ -218,23 +204,7 @@ public final class FailoverWindow {
 	 */
 	static @Nullable JsonNode call(NodeProcess node, String method, String key) {
 		String params = method.equals("put") ? "[\"" + key + "\",\"v\"]" : "[\"" + key + "\"]";
-		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv." + method + "\",\"params\":" + params + ",\"id\":1}";
-		try {
-			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.uri() + "/rpc"))
-				.timeout(Duration.ofMillis(500))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			JsonNode answer = MAPPER.readTree(response.body());
-			return answer.has("result") ? answer.get("result") : null;
-		}
-		catch (IOException | RuntimeException ex) {
-			return null;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
+		return node.call(method, params, Duration.ofMillis(500));
 	}
 
 	/**

@@ -23,8 +23,6 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
@@ -48,8 +46,6 @@ public final class DemoRunner {
 	private static final Pattern REPLAYED = Pattern.compile("\"replayedCalls\"\\s*:\\s*(\\d+)");
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-
-	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
 	private final DemoOptions options;
 
@@ -242,26 +238,10 @@ public final class DemoRunner {
 	}
 
 	private static String readFromNode(NodeProcess node, String key) {
-		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv.get\",\"params\":[\"" + key + "\"],\"id\":1}";
-		for (int attempt = 0; attempt < 5; attempt++) {
-			try {
-				HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.uri() + "/rpc"))
-					.timeout(Duration.ofSeconds(5))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(), HttpResponse.BodyHandlers.ofString());
-				JsonNode answer = MAPPER.readTree(response.body());
-				if (answer.has("result")) {
-					JsonNode result = answer.get("result");
-					return result.isNull() ? "" : result.asString();
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				// tried again
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
+		for (int attempt = 0; attempt < 5 && !Thread.currentThread().isInterrupted(); attempt++) {
+			JsonNode result = node.call("get", "[\"" + key + "\"]", Duration.ofSeconds(5));
+			if (result != null) {
+				return result.isNull() ? "" : result.asString();
 			}
 			sleep(200);
 		}

@@ -16,6 +16,9 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One kv node run as a separate JVM, started from the same jar (or classpath) as the
@@ -23,7 +26,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class NodeProcess {
 
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+	private static final HttpClient http = HttpClient.newBuilder()
+		.connectTimeout(Duration.ofMillis(500))
+		.version(HttpClient.Version.HTTP_1_1)
+		.build();
+
+	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
 	private final @Nullable Path jar;
 
@@ -128,6 +136,36 @@ public final class NodeProcess {
 		}
 		throw new IllegalStateException(
 				"Node on port " + this.port + " not ready after " + timeout + "; see " + this.log);
+	}
+
+	/**
+	 * Make one plain JSON-RPC call of {@code kv.<method>} to this node, with no
+	 * {@code Rpc-*} header, as any JSON-RPC client would (the node forwards it to the
+	 * holder of the key's slot).
+	 * @param method the method, without the service name
+	 * @param params the params, a JSON array
+	 * @param timeout how long to wait for the response
+	 * @return the result ({@code NullNode} for a null result), or {@code null} if the
+	 * call got no result (an error, no answer, or no connection)
+	 */
+	public @Nullable JsonNode call(String method, String params, Duration timeout) {
+		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv." + method + "\",\"params\":" + params + ",\"id\":1}";
+		try {
+			HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri() + "/rpc"))
+				.timeout(timeout)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			JsonNode answer = MAPPER.readTree(response.body());
+			return answer.has("result") ? answer.get("result") : null;
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
 	}
 
 	/**
