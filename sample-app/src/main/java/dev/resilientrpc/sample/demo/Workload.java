@@ -62,7 +62,9 @@ final class Workload {
 	}
 
 	/**
-	 * Even keys are appended to all the time; odd keys are put once and then only read.
+	 * Even keys are appended to all the time; odd keys are put once and then only read (a
+	 * put that failed, for instance with -32002 while a starting cluster had not yet
+	 * taken every slot, is made again in the next round until one is acknowledged).
 	 */
 	static boolean isHot(int index) {
 		return index % 2 == 0;
@@ -104,8 +106,9 @@ final class Workload {
 
 	private void run(int thread) {
 		String client = "writer-" + thread;
+		boolean[] acknowledged = new boolean[this.keys];
 		for (int index = thread; index < this.keys && this.running.get(); index += this.threads) {
-			write(client, index);
+			acknowledged[index] = write(client, index);
 		}
 		long round = 0;
 		while (this.running.get()) {
@@ -117,15 +120,18 @@ final class Workload {
 						read(client, key(index));
 					}
 				}
-				else {
+				else if (acknowledged[index]) {
 					read(client, key(index));
+				}
+				else {
+					acknowledged[index] = write(client, index);
 				}
 				pause();
 			}
 		}
 	}
 
-	private void write(String client, int index) {
+	private boolean write(String client, int index) {
 		String key = key(index);
 		String token = "t" + this.tokens.incrementAndGet();
 		History.Kind kind = isHot(index) ? History.Kind.APPEND : History.Kind.PUT;
@@ -134,9 +140,11 @@ final class Workload {
 		try {
 			String result = (kind == History.Kind.APPEND) ? this.kv.append(key, token) : this.kv.put(key, token);
 			this.history.add(client, kind, key, token, invoked, System.nanoTime(), History.Outcome.OK, result, null, 1);
+			return true;
 		}
 		catch (RuntimeException ex) {
 			failed(client, kind, key, token, invoked, ex);
+			return false;
 		}
 	}
 
