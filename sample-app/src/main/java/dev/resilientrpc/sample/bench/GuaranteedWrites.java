@@ -38,8 +38,11 @@ import org.jspecify.annotations.Nullable;
  * put phases it reads Redis memory and key count, and at the end what the puts left in
  * Redis, by key pattern. Run with
  * {@code benchmarks/run.sh sample guaranteed-writes [--calls=20000] [--threads=8]
- * [--keys=1000] [--single-calls=5000] [--warmup=5000] [--value-size=100]}; any other
- * {@code --x=y} goes to the node.
+ * [--keys=1000] [--single-calls=5000] [--warmup=5000] [--value-size=100]
+ * [--proxy=true] [--appendfsync=always]}: {@code --proxy=false} connects the node to
+ * Redis directly (no bursts or bytes counted, the proxy's own cost gone),
+ * {@code --appendfsync=everysec} lets Redis sync once a second instead of on every write;
+ * any other {@code --x=y} goes to the node.
  */
 public final class GuaranteedWrites {
 
@@ -76,12 +79,14 @@ public final class GuaranteedWrites {
 			int port = Ports.free();
 			List<String> arguments = new ArrayList<>(this.options.nodeArguments());
 			arguments.add("--spring.data.redis.host=127.0.0.1");
-			arguments.add("--spring.data.redis.port=" + proxy.port());
+			arguments.add("--spring.data.redis.port=" + (this.options.proxy() ? proxy.port() : redis.port()));
 			arguments.add("--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port);
 			NodeProcess node = new NodeProcess(null, port, arguments, dir.resolve("node-" + port + ".log"));
-			this.out.println(
-					"Starting Redis on " + redis.port() + " (appendonly, appendfsync always) and one kv node on " + port
-							+ " with Redis through a counting proxy on " + proxy.port() + " (log in " + dir + ") ...");
+			probe.call("CONFIG", "SET", "appendfsync", this.options.appendfsync());
+			this.out.println("Starting Redis on " + redis.port() + " (appendonly, appendfsync "
+					+ this.options.appendfsync() + ") and one kv node on " + port + " with Redis "
+					+ (this.options.proxy() ? "through a counting proxy on " + proxy.port() : "direct, no proxy")
+					+ " (log in " + dir + ") ...");
 			node.start();
 			try {
 				node.awaitReady(Duration.ofMinutes(2));
@@ -439,10 +444,12 @@ public final class GuaranteedWrites {
 	 * @param singleCalls calls per measured phase with one thread
 	 * @param warmup warm-up calls of each method
 	 * @param valueSize characters in a put's value
+	 * @param proxy whether the node's Redis connections go through the counting proxy
+	 * @param appendfsync Redis's {@code appendfsync}
 	 * @param nodeArguments Spring arguments for the node
 	 */
-	private record Options(int calls, int threads, int keys, int singleCalls, int warmup, int valueSize,
-			List<String> nodeArguments) {
+	private record Options(int calls, int threads, int keys, int singleCalls, int warmup, int valueSize, boolean proxy,
+			String appendfsync, List<String> nodeArguments) {
 
 		static Options parse(String[] args) {
 			int calls = 20_000;
@@ -451,6 +458,8 @@ public final class GuaranteedWrites {
 			int singleCalls = -1;
 			int warmup = 5000;
 			int valueSize = 100;
+			boolean proxy = true;
+			String appendfsync = "always";
 			List<String> spring = new ArrayList<>();
 			for (String arg : args) {
 				String value = arg.substring(arg.indexOf('=') + 1);
@@ -472,12 +481,18 @@ public final class GuaranteedWrites {
 				else if (arg.startsWith("--value-size=")) {
 					valueSize = positive("value-size", value);
 				}
+				else if (arg.startsWith("--proxy=")) {
+					proxy = Boolean.parseBoolean(value);
+				}
+				else if (arg.startsWith("--appendfsync=")) {
+					appendfsync = value;
+				}
 				else {
 					spring.add(arg);
 				}
 			}
 			return new Options(calls, threads, keys, (singleCalls > 0) ? singleCalls : Math.max(1, calls / 4), warmup,
-					valueSize, spring);
+					valueSize, proxy, appendfsync, spring);
 		}
 
 		private static int positive(String name, String value) {
