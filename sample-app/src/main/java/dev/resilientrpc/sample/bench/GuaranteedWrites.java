@@ -142,6 +142,14 @@ public final class GuaranteedWrites {
 			}
 		}
 		for (Result r : results) {
+			// a checkpoint publish pushes its id onto the slot's list of checkpoints
+			long checkpoints = r.commands().getOrDefault("lpush", 0L);
+			if (checkpoints > 0) {
+				this.out.printf(Locale.ROOT, "kv.%s, %d thread(s): %d slot checkpoints were written during the phase%n",
+						r.method(), r.threads(), checkpoints);
+			}
+		}
+		for (Result r : results) {
 			if (r.failed() > 0) {
 				this.out.printf(Locale.ROOT, "kv.%s, %d threads: %d failed calls, first: %s%n", r.method(), r.threads(),
 						r.failed(), r.firstFailure());
