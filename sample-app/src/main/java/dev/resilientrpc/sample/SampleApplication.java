@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.resilientrpc.sample.bench.FailoverWindow;
+import dev.resilientrpc.sample.bench.GuaranteedWrites;
 import dev.resilientrpc.sample.demo.DemoOptions;
 import dev.resilientrpc.sample.demo.DemoReport;
 import dev.resilientrpc.sample.demo.DemoRunner;
@@ -14,7 +15,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 /**
  * Entry point of the sample: {@code node} runs one kv node; {@code demo} (or no argument)
  * runs the demo: Redis, three nodes as processes, a workload, a node killed and
- * restarted, a report.
+ * restarted, a report; {@code failover-window} and {@code guaranteed-writes} are
+ * measurements (see {@code docs/benchmarks.md}).
  */
 public final class SampleApplication {
 
@@ -34,8 +36,10 @@ public final class SampleApplication {
 				System.exit((report.lostWrites() == 0 && report.appliedTwice() == 0) ? 0 : 1);
 			}
 			case "failover-window" -> FailoverWindow.main(rest);
+			case "guaranteed-writes" -> GuaranteedWrites.main(rest);
 			default -> {
-				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo' or 'failover-window'");
+				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo', 'failover-window' or "
+						+ "'guaranteed-writes'");
 				System.exit(2);
 			}
 		}
