@@ -34,6 +34,8 @@ import dev.resilientrpc.server.ServerCall;
  */
 public final class Forwarder {
 
+	private static final String UNREACHABLE = "owner-unreachable";
+
 	private final ObjectMapper mapper;
 
 	private final HttpClient http;
@@ -142,9 +144,19 @@ public final class Forwarder {
 		}
 	}
 
+	/**
+	 * Whether an error is this forwarder's answer for an owner that refused the
+	 * connection, so that the call certainly did not run there.
+	 * @param ex the error
+	 * @return whether the owner was unreachable
+	 */
+	static boolean isUnreachable(RpcErrorException ex) {
+		return ex.getCode() == RpcErrorCodes.OVERLOADED && UNREACHABLE.equals(ex.getData().get("reason"));
+	}
+
 	private RpcErrorException unreachable(String endpoint, String detail) {
 		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("reason", "owner-unreachable");
+		data.put("reason", UNREACHABLE);
 		data.put("detail", "the node serving the key, " + endpoint + ", " + detail + "; the call was not executed");
 		data.put("owner", endpoint);
 		return new RpcErrorException(RpcErrorCodes.OVERLOADED, "Overloaded", data, this.retryAfterMillis);

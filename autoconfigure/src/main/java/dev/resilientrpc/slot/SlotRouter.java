@@ -92,17 +92,34 @@ public final class SlotRouter implements ServerInterceptor {
 				return this.forwarder.forward(call, remote.uri(), deadline);
 			}
 			catch (RpcErrorException ex) {
-				// the slot moved on from the node this one thought held it: that node
-				// names where
-				Object owner = (ex.getCode() == RpcErrorCodes.MOVED) ? ex.getData().get("owner") : null;
-				if (owner == null || owner.equals(remote.uri())) {
-					throw ex;
+				if (Forwarder.isUnreachable(ex)) {
+					// the holder this node knew refused the connection, so the call did
+					// not
+					// run there; a holder that left handed its slots on first: route
+					// again
+					// from a read of the owners that began after the refusal
+					route = table.route(key, true, deadline);
+					if (route instanceof SlotTable.Remote moved) {
+						if (moved.uri().equals(remote.uri())) {
+							throw ex;
+						}
+						return this.forwarder.forward(call, moved.uri(), deadline);
+					}
 				}
-				if (!owner.equals(table.getSelfUri())) {
-					return this.forwarder.forward(call, owner.toString(), deadline);
+				else {
+					// the slot moved on from the node this one thought held it: that node
+					// names where
+					Object owner = (ex.getCode() == RpcErrorCodes.MOVED) ? ex.getData().get("owner") : null;
+					if (owner == null || owner.equals(remote.uri())) {
+						throw ex;
+					}
+					if (!owner.equals(table.getSelfUri())) {
+						return this.forwarder.forward(call, owner.toString(), deadline);
+					}
+					// it is coming here: wait for it, without sending the call anywhere
+					// else
+					route = table.route(key, true, deadline);
 				}
-				// it is coming here: wait for it, without sending the call anywhere else
-				route = table.route(key, true, deadline);
 			}
 		}
 		if (route instanceof SlotTable.Local local) {

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import tools.jackson.databind.JsonNode;
 
@@ -159,9 +162,9 @@ public final class FailoverWindow {
 			calls += probes.calls.get();
 			this.out.printf(Locale.ROOT,
 					"run %2d: %s node %d, %3d keys without an answer for up to %5d ms "
-							+ "(%d of %d calls failed; quiet %d ms after the fault)%n",
+							+ "(%d of %d calls failed: %s; quiet %d ms after the fault)%n",
 					run + 1, this.kill ? "kill -9" : "stop", victim, hit, longest / 1_000_000, probes.failures.get(),
-					probes.calls.get(), (quiet - fault) / 1_000_000);
+					probes.calls.get(), probes.failureKinds, (quiet - fault) / 1_000_000);
 			nodes.get(victim).start();
 			nodes.get(victim).awaitReady(Duration.ofMinutes(2));
 			// let the returning node take its slots back before the next fault
@@ -203,8 +206,23 @@ public final class FailoverWindow {
 	 * @return the result, or {@code null} if the call got no result
 	 */
 	static @Nullable JsonNode call(NodeProcess node, String method, String key) {
+		return answer(node, method, key).get("result");
+	}
+
+	private static JsonNode answer(NodeProcess node, String method, String key) {
 		String params = method.equals("put") ? "[\"" + key + "\",\"v\"]" : "[\"" + key + "\"]";
-		return node.call(method, params, Duration.ofMillis(500));
+		return node.answer(method, params, Duration.ofMillis(500));
+	}
+
+	/**
+	 * What a failed call got: its error code and reason, or what went wrong on the way.
+	 */
+	private static String failureOf(JsonNode answer) {
+		JsonNode error = answer.get("error");
+		if (error == null) {
+			return "transport " + answer.path("transport").asString("?");
+		}
+		return error.path("code").asInt() + " " + error.path("data").path("reason").asString("");
 	}
 
 	/**
@@ -233,6 +251,8 @@ public final class FailoverWindow {
 		private final AtomicLong failures = new AtomicLong();
 
 		private final AtomicLong calls = new AtomicLong();
+
+		private final Map<String, LongAdder> failureKinds = new ConcurrentSkipListMap<>();
 
 		private volatile long fault = Long.MAX_VALUE;
 
@@ -265,13 +285,16 @@ public final class FailoverWindow {
 				for (int key = thread; key < this.keys && this.running.get(); key += this.threads) {
 					NodeProcess node = this.nodes.get(random.nextInt(this.nodes.size()));
 					long sent = System.nanoTime();
-					JsonNode result = call(node, "get", key(key));
+					JsonNode answer = answer(node, "get", key(key));
+					JsonNode result = answer.get("result");
 					long done = System.nanoTime();
 					this.calls.incrementAndGet();
 					synchronized (this) {
 						if (result == null) {
 							if (sent >= this.fault || done >= this.fault) {
 								this.failures.incrementAndGet();
+								this.failureKinds.computeIfAbsent(failureOf(answer), (kind) -> new LongAdder())
+									.increment();
 								this.lastFailure[key] = done;
 								this.firstAnswerAfterFailure[key] = 0;
 								this.lastFailureOfAll.set(done);

@@ -149,6 +149,19 @@ public final class NodeProcess {
 	 * call got no result (an error, no answer, or no connection)
 	 */
 	public @Nullable JsonNode call(String method, String params, Duration timeout) {
+		return answer(method, params, timeout).get("result");
+	}
+
+	/**
+	 * Make one plain JSON-RPC call of {@code kv.<method>} to this node, as
+	 * {@link #call(String, String, Duration)} does, and return its whole answer.
+	 * @param method the method, without the service name
+	 * @param params the params, a JSON array
+	 * @param timeout how long to wait for the response
+	 * @return the JSON-RPC response, or, when none came, an object whose
+	 * {@code transport} names what went wrong
+	 */
+	public JsonNode answer(String method, String params, Duration timeout) {
 		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv." + method + "\",\"params\":" + params + ",\"id\":1}";
 		try {
 			HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri() + "/rpc"))
@@ -156,15 +169,14 @@ public final class NodeProcess {
 				.header("Content-Type", "application/json")
 				.POST(HttpRequest.BodyPublishers.ofString(body))
 				.build(), HttpResponse.BodyHandlers.ofString());
-			JsonNode answer = MAPPER.readTree(response.body());
-			return answer.has("result") ? answer.get("result") : null;
+			return MAPPER.readTree(response.body());
 		}
 		catch (IOException | RuntimeException ex) {
-			return null;
+			return MAPPER.createObjectNode().put("transport", ex.getClass().getSimpleName());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return null;
+			return MAPPER.createObjectNode().put("transport", "interrupted");
 		}
 	}
 
