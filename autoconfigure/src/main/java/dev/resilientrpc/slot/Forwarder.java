@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -50,10 +52,30 @@ public final class Forwarder {
 	 * @param retryAfter the {@code Retry-After} of calls that could not be forwarded
 	 */
 	public Forwarder(ObjectMapper mapper, String self, Duration connectTimeout, Duration retryAfter) {
+		this(mapper, self, connectTimeout, retryAfter, null);
+	}
+
+	/**
+	 * Create a forwarder that calls https owners with the given TLS context.
+	 * @param mapper the JSON-RPC mapper
+	 * @param self this node's id, sent as {@code Rpc-Forwarded-By}
+	 * @param connectTimeout how long to wait for a connection to the owner
+	 * @param retryAfter the {@code Retry-After} of calls that could not be forwarded
+	 * @param sslContext the trust material (and client certificate, for mutual TLS) of
+	 * connections to the owners, or {@code null} for the JDK's defaults
+	 */
+	public Forwarder(ObjectMapper mapper, String self, Duration connectTimeout, Duration retryAfter,
+			@Nullable SSLContext sslContext) {
 		this.mapper = mapper;
 		this.self = self;
 		this.retryAfterMillis = retryAfter.toMillis();
-		this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+		HttpClient.Builder http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.version(HttpClient.Version.HTTP_1_1);
+		if (sslContext != null) {
+			http.sslContext(sslContext);
+		}
+		this.http = http.build();
 	}
 
 	/**

@@ -3,6 +3,9 @@ package dev.resilientrpc.autoconfigure.slot;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
@@ -32,6 +35,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -94,11 +100,49 @@ public final class SlotAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, RpcClientProperties clientProperties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SslBundles> sslBundles) {
 		String self = tables.all().isEmpty() ? "unknown" : tables.all().get(0).getNodeId();
+		SSLContext sslContext = forwardingSslContext(tables, properties, clientProperties, sslBundles);
 		Forwarder forwarder = new Forwarder(RpcJsonMapper.from(jsonMapper), self, properties.getConnectTimeout(),
-				properties.getRetryAfter());
+				properties.getRetryAfter(), sslContext);
 		return new SlotRouter(tables, forwarder, properties.getRouting(), properties.getRetryAfter());
+	}
+
+	/**
+	 * The nodes are the service's instances, so they forward with the service's client
+	 * bundle unless resilient-rpc.slots.ssl.bundle names another.
+	 */
+	private static @Nullable SSLContext forwardingSslContext(SlotTables tables, SlotProperties properties,
+			RpcClientProperties clientProperties, ObjectProvider<SslBundles> sslBundles) {
+		String property = "resilient-rpc.slots.ssl.bundle";
+		String bundle = properties.getSsl().getBundle();
+		if (bundle == null) {
+			for (SlotTable<?> table : tables.all()) {
+				RpcClientProperties.Service service = clientProperties.getServices()
+					.get(table.getState().getCheckpointName());
+				if (service != null && service.getSsl().getBundle() != null) {
+					property = "resilient-rpc.client.services." + table.getState().getCheckpointName() + ".ssl.bundle";
+					bundle = service.getSsl().getBundle();
+					break;
+				}
+			}
+		}
+		if (bundle == null) {
+			return null;
+		}
+		SslBundles bundles = sslBundles.getIfAvailable();
+		if (bundles == null) {
+			throw new InvalidConfigurationPropertyValueException(property, bundle,
+					"SSL bundles are not configured (spring.ssl.bundle.*)");
+		}
+		try {
+			return bundles.getBundle(bundle).createSslContext();
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, bundle,
+					"no SSL bundle of that name is configured under spring.ssl.bundle");
+		}
 	}
 
 	@Bean
