@@ -168,12 +168,12 @@ class TlsTests {
 		Map<String, String> headers = Map.of(RpcHeaders.IDEMPOTENCY_KEY, "forwarded-1");
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		Forwarder withCertificate = new Forwarder(JsonMapper.builder().build(), "node-a", Duration.ofSeconds(2),
-				Duration.ofMillis(100), bundles.getBundle("client").createSslContext());
+				Duration.ofMillis(100), bundles.getBundle("client").createSslContext(), null);
 		Object result = withCertificate.forward(TestServerCalls.of(registry, "calc.add", headers, 40, 2), owner,
 				deadline);
 		assertThat(new String(((SerializedResult) result).json())).isEqualTo("42");
 		Forwarder withoutCertificate = new Forwarder(JsonMapper.builder().build(), "node-a", Duration.ofSeconds(2),
-				Duration.ofMillis(100), bundles.getBundle("trust").createSslContext());
+				Duration.ofMillis(100), bundles.getBundle("trust").createSslContext(), null);
 		assertThatExceptionOfType(RpcErrorException.class)
 			.isThrownBy(() -> withoutCertificate.forward(TestServerCalls.of(registry, "calc.add", headers, 1, 2), owner,
 					deadline))

@@ -21,6 +21,7 @@ import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.cluster.StaticServiceInstances;
+import dev.resilientrpc.security.CallSigner;
 import dev.resilientrpc.slot.Forwarder;
 import dev.resilientrpc.slot.PartitionedState;
 import dev.resilientrpc.slot.SlotLeases;
@@ -101,11 +102,12 @@ public final class SlotAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, RpcClientProperties clientProperties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<CallSigner> signer) {
 		String self = tables.all().isEmpty() ? "unknown" : tables.all().get(0).getNodeId();
 		SSLContext sslContext = forwardingSslContext(tables, properties, clientProperties, sslBundles);
 		Forwarder forwarder = new Forwarder(RpcJsonMapper.from(jsonMapper), self, properties.getConnectTimeout(),
-				properties.getRetryAfter(), sslContext);
+				properties.getRetryAfter(), sslContext, signer.getIfAvailable());
 		return new SlotRouter(tables, forwarder, properties.getRouting(), properties.getRetryAfter());
 	}
 
