@@ -136,6 +136,10 @@ public class HttpRpcTransport implements RpcTransport {
 			if (status.is5xxServerError()) {
 				throw new RpcTransportException(problem, endpoint, null);
 			}
+			if (status.value() == 401 || status.value() == 403) {
+				throw new RpcProtocolException(problem + " (refused: check the credentials sent to this service)",
+						null);
+			}
 			throw new RpcProtocolException(problem + " (is this a resilient-rpc endpoint?)", null);
 		}
 		JsonNode error = root.get("error");

@@ -102,7 +102,7 @@ public class RpcServerProperties {
 		/**
 		 * Longest JSON string (in characters) a request may hold.
 		 */
-		private int maxStringLength = 512 * 1024;
+		private int maxStringLength = 524288;
 
 		/**
 		 * Longest JSON number (in characters) a request may hold.
