@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.autoconfigure.RpcSslBundles;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.FirstHealthyInstanceSelector;
 import dev.resilientrpc.client.HttpRpcTransport;
@@ -26,11 +27,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -108,19 +107,7 @@ public final class RpcClientAutoConfiguration {
 	}
 
 	private static SslBundle sslBundle(ObjectProvider<SslBundles> sslBundles, String service, String bundle) {
-		String property = "resilient-rpc.client.services." + service + ".ssl.bundle";
-		SslBundles bundles = sslBundles.getIfAvailable();
-		if (bundles == null) {
-			throw new InvalidConfigurationPropertyValueException(property, bundle,
-					"SSL bundles are not configured (spring.ssl.bundle.*)");
-		}
-		try {
-			return bundles.getBundle(bundle);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, bundle,
-					"no SSL bundle of that name is configured under spring.ssl.bundle");
-		}
+		return RpcSslBundles.get(sslBundles, "resilient-rpc.client.services." + service + ".ssl.bundle", bundle);
 	}
 
 	@Bean

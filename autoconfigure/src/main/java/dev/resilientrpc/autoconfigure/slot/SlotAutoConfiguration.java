@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
 import dev.resilientrpc.autoconfigure.RpcRedisProperties;
+import dev.resilientrpc.autoconfigure.RpcSslBundles;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointProperties;
 import dev.resilientrpc.autoconfigure.checkpoint.ServerCommandReplayer;
@@ -36,8 +37,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -133,18 +132,7 @@ public final class SlotAutoConfiguration {
 		if (bundle == null) {
 			return null;
 		}
-		SslBundles bundles = sslBundles.getIfAvailable();
-		if (bundles == null) {
-			throw new InvalidConfigurationPropertyValueException(property, bundle,
-					"SSL bundles are not configured (spring.ssl.bundle.*)");
-		}
-		try {
-			return bundles.getBundle(bundle).createSslContext();
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, bundle,
-					"no SSL bundle of that name is configured under spring.ssl.bundle");
-		}
+		return RpcSslBundles.get(sslBundles, property, bundle).createSslContext();
 	}
 
 	@Bean
