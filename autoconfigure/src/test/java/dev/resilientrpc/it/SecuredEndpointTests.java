@@ -5,16 +5,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.resilientrpc.annotation.RpcService;
 import dev.resilientrpc.autoconfigure.client.RpcRestClientCustomizer;
 import dev.resilientrpc.client.RpcException;
 import dev.resilientrpc.it.secure.SecureClientApplication;
 import dev.resilientrpc.it.secure.SecureClientApplication.SecureCalculatorClient;
 import dev.resilientrpc.it.server.TestServerApplication;
+import dev.resilientrpc.protocol.RpcErrorCodes;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,7 +25,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.support.BasicAuthenticationInterceptor;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -45,7 +51,7 @@ class SecuredEndpointTests {
 	@BeforeAll
 	static void start() {
 		// Boot's own security auto-configuration, which the other tests leave out
-		server = new SpringApplicationBuilder(TestServerApplication.class, RpcSecurity.class)
+		server = new SpringApplicationBuilder(TestServerApplication.class, RpcSecurity.class, AdminServer.class)
 			.properties("server.port=0", "resilient-rpc.client.enabled=false")
 			.run("--spring.autoconfigure.exclude=");
 	}
@@ -57,8 +63,13 @@ class SecuredEndpointTests {
 	}
 
 	private static RawHttp.Answer post(String authorization) {
+		return post("calc.add", "[1,2]", authorization);
+	}
+
+	private static RawHttp.Answer post(String method, String params, String authorization) {
 		RawHttp http = new RawHttp(URI.create("http://127.0.0.1:" + TestPorts.portOf(server) + "/rpc"));
-		return http.post("{\"jsonrpc\":\"2.0\",\"method\":\"calc.add\",\"params\":[1,2],\"id\":1}", authorization);
+		return http.post("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":" + params + ",\"id\":1}",
+				authorization);
 	}
 
 	private static SecureCalculatorClient client(Class<?>... configurations) {
@@ -109,6 +120,24 @@ class SecuredEndpointTests {
 			.withMessageContaining("HTTP 401");
 	}
 
+	@Test
+	void methodLevelRuleRefusesCallerWithoutTheRoleBeforeTheMethodRuns() {
+		int before = AdminServer.resets.get();
+		RawHttp.Answer answer = post("admin.reset", "[]", basic("caller", "caller-password"));
+		assertThat(answer.status()).isEqualTo(200);
+		assertThat(answer.errorCode()).isEqualTo(RpcErrorCodes.APPLICATION_ERROR);
+		assertThat(answer.json().get("error").get("data").get("exception").asString())
+			.isEqualTo(AuthorizationDeniedException.class.getName());
+		assertThat(answer.body()).doesNotContain("\tat ");
+		assertThat(AdminServer.resets.get()).isEqualTo(before);
+	}
+
+	@Test
+	void methodLevelRuleServesCallerWithTheRole() {
+		RawHttp.Answer answer = post("admin.reset", "[]", basic("admin", "admin-password"));
+		assertThat(answer.json().get("result").asInt()).isPositive();
+	}
+
 	private static String basic(String user, String password) {
 		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
@@ -117,6 +146,7 @@ class SecuredEndpointTests {
 	 * The application's security: the endpoint needs HTTP Basic and the role RPC.
 	 */
 	@Configuration(proxyBeanMethods = false)
+	@EnableMethodSecurity
 	static class RpcSecurity {
 
 		@Bean
@@ -134,7 +164,8 @@ class SecuredEndpointTests {
 		InMemoryUserDetailsManager rpcUsers() {
 			return new InMemoryUserDetailsManager(
 					User.withUsername("caller").password("{noop}caller-password").roles("RPC").build(),
-					User.withUsername("guest").password("{noop}guest-password").roles("GUEST").build());
+					User.withUsername("guest").password("{noop}guest-password").roles("GUEST").build(),
+					User.withUsername("admin").password("{noop}admin-password").roles("RPC", "ADMIN").build());
 		}
 
 	}
@@ -152,6 +183,31 @@ class SecuredEndpointTests {
 					builder.requestInterceptor(new BasicAuthenticationInterceptor("caller", "caller-password"));
 				}
 			};
+		}
+
+	}
+
+	/**
+	 * An API with a method only admins may call.
+	 */
+	public interface AdminApi {
+
+		int reset();
+
+	}
+
+	/**
+	 * Exports {@link AdminApi} with a method-level rule.
+	 */
+	@RpcService("admin")
+	public static class AdminServer implements AdminApi {
+
+		static final AtomicInteger resets = new AtomicInteger();
+
+		@Override
+		@PreAuthorize("hasRole('ADMIN')")
+		public int reset() {
+			return resets.incrementAndGet();
 		}
 
 	}
