@@ -94,28 +94,6 @@ public class JsonRpcServlet extends HttpServlet {
 			reject(response, 400, invalidKey);
 			return;
 		}
-		Semaphore permits = this.inFlight;
-		if (permits != null && !permits.tryAcquire()) {
-			// shed at once rather than queue: nothing of the request has run
-			Map<String, Object> data = new LinkedHashMap<>();
-			data.put("reason", "overloaded");
-			data.put("detail",
-					this.limits.maxInFlight() + " requests are already in flight; the call was not executed");
-			byte[] body = this.server.errorBody(RpcErrorCodes.OVERLOADED, "Overloaded", data);
-			write(response, new JsonRpcServer.Response(503, body, this.limits.retryAfter().toMillis()));
-			return;
-		}
-		try {
-			process(request, response);
-		}
-		finally {
-			if (permits != null) {
-				permits.release();
-			}
-		}
-	}
-
-	private void process(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		long declared = request.getContentLengthLong();
 		if (declared > this.maxRequestSize) {
 			reject(response, 413, tooLarge());
@@ -144,7 +122,26 @@ public class JsonRpcServlet extends HttpServlet {
 				return;
 			}
 		}
-		write(response, this.server.handle(buffer, length, request::getHeader));
+		Semaphore permits = this.inFlight;
+		// taken once the body is in, so that slow senders do not hold permits; and never
+		// waited for: a request is shed at once, before anything of it ran
+		if (permits != null && !permits.tryAcquire()) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("reason", "overloaded");
+			data.put("detail",
+					this.limits.maxInFlight() + " requests are already in flight; the call was not executed");
+			byte[] body = this.server.errorBody(RpcErrorCodes.OVERLOADED, "Overloaded", data);
+			write(response, new JsonRpcServer.Response(503, body, this.limits.retryAfter().toMillis()));
+			return;
+		}
+		try {
+			write(response, this.server.handle(buffer, length, request::getHeader));
+		}
+		finally {
+			if (permits != null) {
+				permits.release();
+			}
+		}
 	}
 
 	private @Nullable String checkHeaderSize(HttpServletRequest request) {
