@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +31,9 @@ import dev.resilientrpc.it.server.TestServerApplication.CalculatorServer;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.security.CallSigner;
 import dev.resilientrpc.server.RpcServiceRegistry;
+import dev.resilientrpc.server.ServerCall;
+import dev.resilientrpc.server.ServerInterceptor;
+import dev.resilientrpc.server.ServerInterceptorChain;
 import dev.resilientrpc.server.SerializedResult;
 import dev.resilientrpc.server.TestServerCalls;
 import dev.resilientrpc.slot.Forwarder;
@@ -36,6 +41,9 @@ import dev.resilientrpc.slot.Forwarder;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -73,7 +81,7 @@ class SignedCallsTests {
 	}
 
 	private static ConfigurableApplicationContext server(String mode) {
-		return new SpringApplicationBuilder(TestServerApplication.class)
+		return new SpringApplicationBuilder(TestServerApplication.class, ShedFirstAttempt.class)
 			.properties("server.port=0", "resilient-rpc.client.enabled=false", "resilient-rpc.signing.mode=" + mode,
 					"resilient-rpc.signing.keys.k1=" + SECRET_1, "resilient-rpc.signing.keys.k2=" + SECRET_2,
 					"resilient-rpc.signing.clock-skew=10s")
@@ -81,11 +89,19 @@ class SignedCallsTests {
 	}
 
 	private static SecureCalculatorClient client(String keyId, String secret) {
+		return client(keyId, secret, false);
+	}
+
+	private static SecureCalculatorClient client(String keyId, String secret, boolean retries) {
 		ConfigurableApplicationContext client = new SpringApplicationBuilder(SecureClientApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties("resilient-rpc.client.services.calc.instances=http://127.0.0.1:" + TestPorts.portOf(required),
-					"resilient-rpc.retry.enabled=false", "resilient-rpc.signing.keys." + keyId + "=" + secret,
-					"resilient-rpc.signing.key-id=" + keyId)
+					"resilient-rpc.retry.enabled=" + retries, "resilient-rpc.signing.keys." + keyId + "=" + secret,
+					"resilient-rpc.signing.key-id=" + keyId,
+					// the shed attempt's Retry-After is 1s
+					"resilient-rpc.retry.policies.default.max-delay=2s",
+					// -32002 is retried for calls safe to repeat
+					"resilient-rpc.client.services.calc.idempotent=" + retries)
 			.run();
 		clients.add(client);
 		return client.getBean(SecureCalculatorClient.class);
@@ -146,6 +162,16 @@ class SignedCallsTests {
 	void clientsSigningWithEitherAcceptedKeyAreServed() {
 		assertThat(client("k1", SECRET_1).add(40, 2)).isEqualTo(42);
 		assertThat(client("k2", SECRET_2).add(1, 2)).isEqualTo(3);
+	}
+
+	@Test
+	void retryOfASignedCallIsSignedAnewAndNotRefusedAsAReplay() {
+		ShedFirstAttempt.attempts.clear();
+		SecureCalculatorClient retrying = client("k1", SECRET_1, true);
+		assertThat(retrying.negate(true)).isFalse();
+		// the first attempt was shed (-32002, not executed), the retry got through the
+		// signature check with the same Idempotency-Key
+		assertThat(ShedFirstAttempt.attempts).containsExactly("1", "2");
 	}
 
 	@Test
@@ -242,6 +268,42 @@ class SignedCallsTests {
 			.isThrownBy(() -> unsigned.forward(TestServerCalls.of(registry, "calc.add", headers("forwarded-4"), 1, 2),
 					owner, deadline))
 			.satisfies((ex) -> assertThat(ex.getData().get("reason")).isEqualTo("signature-missing"));
+	}
+
+	/**
+	 * Sheds the first attempt of {@code calc.negate} as overloaded, so that the client
+	 * retries it.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class ShedFirstAttempt {
+
+		static final List<String> attempts = new CopyOnWriteArrayList<>();
+
+		@Bean
+		ServerInterceptor shedFirstAttemptOfNegate() {
+			return new ServerInterceptor() {
+
+				@Override
+				public @Nullable Object intercept(ServerCall call, ServerInterceptorChain chain) throws Exception {
+					String attempt = call.getHeader(RpcHeaders.ATTEMPT);
+					if (call.getMethod().getName().equals("calc.negate") && attempt != null) {
+						attempts.add(attempt);
+						if (attempt.equals("1")) {
+							throw new RpcErrorException(RpcErrorCodes.OVERLOADED, "Overloaded",
+									Map.of("reason", "test"), 10L);
+						}
+					}
+					return chain.proceed(call);
+				}
+
+				@Override
+				public int getOrder() {
+					return Ordered.HIGHEST_PRECEDENCE;
+				}
+
+			};
+		}
+
 	}
 
 }
