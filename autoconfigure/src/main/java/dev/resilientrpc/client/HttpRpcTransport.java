@@ -8,7 +8,10 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -29,11 +32,14 @@ import org.springframework.web.client.RestClient;
 /**
  * Sends an attempt as one JSON-RPC request (positional params, numeric id) over HTTP with
  * a {@link RestClient}, and turns the answer into a result or a typed
- * {@link RpcException}.
+ * {@link RpcException}. Each service may have a {@link RestClient} of its own, for
+ * example with its own TLS trust material or credentials.
  */
 public class HttpRpcTransport implements RpcTransport {
 
-	private final RestClient restClient;
+	private final Function<String, RestClient> serviceClients;
+
+	private final Map<String, RestClient> clients = new ConcurrentHashMap<>();
 
 	private final ObjectMapper mapper;
 
@@ -46,7 +52,17 @@ public class HttpRpcTransport implements RpcTransport {
 	 * @param mapper the mapper that writes params and reads results
 	 */
 	public HttpRpcTransport(RestClient restClient, ObjectMapper mapper) {
-		this.restClient = restClient;
+		this((service) -> restClient, mapper);
+	}
+
+	/**
+	 * Create a new transport that sends the calls of each service with a client of its
+	 * own.
+	 * @param serviceClients creates the client of a service, from its name, once
+	 * @param mapper the mapper that writes params and reads results
+	 */
+	public HttpRpcTransport(Function<String, RestClient> serviceClients, ObjectMapper mapper) {
+		this.serviceClients = serviceClients;
 		this.mapper = mapper;
 	}
 
@@ -64,7 +80,8 @@ public class HttpRpcTransport implements RpcTransport {
 		long id = this.ids.incrementAndGet();
 		byte[] body = requestBody(call, id);
 		try {
-			return this.restClient.post()
+			RestClient client = this.clients.computeIfAbsent(call.getService(), this.serviceClients);
+			return client.post()
 				.uri(endpoint)
 				.contentType(MediaType.APPLICATION_JSON)
 				.accept(MediaType.APPLICATION_JSON)
@@ -118,6 +135,10 @@ public class HttpRpcTransport implements RpcTransport {
 			String problem = "HTTP " + status.value() + " from " + endpoint + " without a JSON-RPC response";
 			if (status.is5xxServerError()) {
 				throw new RpcTransportException(problem, endpoint, null);
+			}
+			if (status.value() == 401 || status.value() == 403) {
+				throw new RpcProtocolException(problem + " (refused: check the credentials sent to this service)",
+						null);
 			}
 			throw new RpcProtocolException(problem + " (is this a resilient-rpc endpoint?)", null);
 		}

@@ -27,6 +27,12 @@ public final class RpcHeaders {
 	 */
 	public static final String FORWARDED_BY = "Rpc-Forwarded-By";
 
+	/**
+	 * HMAC-SHA256 signature of the request, its key id and when it was made; see
+	 * {@code dev.resilientrpc.security.CallSignatures}.
+	 */
+	public static final String SIGNATURE = "Rpc-Signature";
+
 	private RpcHeaders() {
 	}
 

@@ -14,6 +14,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TSFBuilder;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -46,6 +52,8 @@ public final class JsonRpcServer {
 
 	private final ObjectMapper mapper;
 
+	private final TokenStreamFactory requestParsers;
+
 	private final ServerInterceptorChain chain;
 
 	private final int maxNestingDepth;
@@ -64,8 +72,27 @@ public final class JsonRpcServer {
 	 */
 	public JsonRpcServer(RpcServiceRegistry registry, ObjectMapper mapper, List<ServerInterceptor> interceptors,
 			int maxNestingDepth, int maxBatchSize) {
+		this(registry, mapper, interceptors, maxNestingDepth, maxBatchSize,
+				mapper.tokenStreamFactory().streamReadConstraints());
+	}
+
+	/**
+	 * Create a new server that parses request bodies within the given constraints
+	 * (string, number and name lengths), whatever the mapper's own are.
+	 * @param registry the exported methods
+	 * @param mapper the mapper that binds params and writes results
+	 * @param interceptors the interceptors, sorted by their order
+	 * @param maxNestingDepth the deepest nesting of arrays and objects a request may have
+	 * @param maxBatchSize the most requests one batch may hold
+	 * @param readConstraints the limits of what a request body may hold
+	 */
+	public JsonRpcServer(RpcServiceRegistry registry, ObjectMapper mapper, List<ServerInterceptor> interceptors,
+			int maxNestingDepth, int maxBatchSize, StreamReadConstraints readConstraints) {
 		this.registry = registry;
 		this.mapper = mapper;
+		TSFBuilder<?, ?> parsers = mapper.tokenStreamFactory().rebuild();
+		parsers.streamReadConstraints(readConstraints);
+		this.requestParsers = parsers.build();
 		this.chain = ServerInterceptorChain.of(interceptors);
 		this.maxNestingDepth = maxNestingDepth;
 		this.maxBatchSize = maxBatchSize;
@@ -123,8 +150,18 @@ public final class JsonRpcServer {
 					Map.of("reason", "JSON nested deeper than " + this.maxNestingDepth + " levels")));
 		}
 		JsonNode root;
-		try {
-			root = this.mapper.readTree(body, 0, length);
+		try (JsonParser parser = this.requestParsers.createParser(ObjectReadContext.empty(), body, 0, length)) {
+			root = this.mapper.readTree(parser);
+			if (root != null && parser.nextToken() != null) {
+				return Response.of(error(null, RpcErrorCodes.PARSE_ERROR, "Parse error",
+						Map.of("reason", "content after the end of the JSON value")));
+			}
+		}
+		catch (StreamConstraintsException ex) {
+			// a limit, not malformed JSON: say which, so that the caller knows what to
+			// change
+			return Response.of(error(null, RpcErrorCodes.INVALID_REQUEST, "Invalid Request",
+					Map.of("reason", "request exceeds a limit: " + ex.getOriginalMessage())));
 		}
 		catch (JacksonException ex) {
 			return Response.of(error(null, RpcErrorCodes.PARSE_ERROR, "Parse error",

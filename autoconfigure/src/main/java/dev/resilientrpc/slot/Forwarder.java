@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -20,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
+import dev.resilientrpc.security.CallSigner;
 import dev.resilientrpc.server.SerializedResult;
 import dev.resilientrpc.server.ServerCall;
 
@@ -44,6 +47,8 @@ public final class Forwarder {
 
 	private final long retryAfterMillis;
 
+	private final @Nullable CallSigner signer;
+
 	/**
 	 * Create a forwarder.
 	 * @param mapper the JSON-RPC mapper
@@ -52,10 +57,33 @@ public final class Forwarder {
 	 * @param retryAfter the {@code Retry-After} of calls that could not be forwarded
 	 */
 	public Forwarder(ObjectMapper mapper, String self, Duration connectTimeout, Duration retryAfter) {
+		this(mapper, self, connectTimeout, retryAfter, null, null);
+	}
+
+	/**
+	 * Create a forwarder that calls https owners with the given TLS context.
+	 * @param mapper the JSON-RPC mapper
+	 * @param self this node's id, sent as {@code Rpc-Forwarded-By}
+	 * @param connectTimeout how long to wait for a connection to the owner
+	 * @param retryAfter the {@code Retry-After} of calls that could not be forwarded
+	 * @param sslContext the trust material (and client certificate, for mutual TLS) of
+	 * connections to the owners, or {@code null} for the JDK's defaults
+	 * @param signer signs forwarded calls (with this node's key), or {@code null} not to
+	 * sign them
+	 */
+	public Forwarder(ObjectMapper mapper, String self, Duration connectTimeout, Duration retryAfter,
+			@Nullable SSLContext sslContext, @Nullable CallSigner signer) {
 		this.mapper = mapper;
+		this.signer = signer;
 		this.self = self;
 		this.retryAfterMillis = retryAfter.toMillis();
-		this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+		HttpClient.Builder http = HttpClient.newBuilder()
+			.connectTimeout(connectTimeout)
+			.version(HttpClient.Version.HTTP_1_1);
+		if (sslContext != null) {
+			http.sslContext(sslContext);
+		}
+		this.http = http.build();
 	}
 
 	/**
@@ -76,16 +104,27 @@ public final class Forwarder {
 			params.add(this.mapper.valueToTree(argument));
 		}
 		request.put("id", 1);
-		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint))
+		byte[] body = this.mapper.writeValueAsBytes(request);
+		URI uri = URI.create(endpoint);
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put(RpcHeaders.FORWARDED_BY, this.self);
+		headers.put(RpcHeaders.TIMEOUT, Long.toString(left));
+		copy(call, headers, RpcHeaders.IDEMPOTENCY_KEY);
+		copy(call, headers, RpcHeaders.TIMESTAMP);
+		copy(call, headers, RpcHeaders.ORDERING_KEY);
+		copy(call, headers, RpcHeaders.ATTEMPT);
+		if (this.signer != null) {
+			// signed anew by this node: what the caller signed was its own request, to
+			// this node
+			String path = uri.getRawPath();
+			headers.put(RpcHeaders.SIGNATURE,
+					this.signer.sign((path != null && !path.isEmpty()) ? path : "/", body, headers::get));
+		}
+		HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
 			.timeout(Duration.ofMillis(left))
 			.header("Content-Type", "application/json")
-			.header(RpcHeaders.FORWARDED_BY, this.self)
-			.header(RpcHeaders.TIMEOUT, Long.toString(left))
-			.POST(HttpRequest.BodyPublishers.ofByteArray(this.mapper.writeValueAsBytes(request)));
-		copy(call, builder, RpcHeaders.IDEMPOTENCY_KEY);
-		copy(call, builder, RpcHeaders.TIMESTAMP);
-		copy(call, builder, RpcHeaders.ORDERING_KEY);
-		copy(call, builder, RpcHeaders.ATTEMPT);
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+		headers.forEach(builder::header);
 		HttpResponse<byte[]> response;
 		try {
 			response = this.http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -128,10 +167,10 @@ public final class Forwarder {
 				error.path("message").asString(""), dataMap, retryAfter);
 	}
 
-	private static void copy(ServerCall call, HttpRequest.Builder builder, String header) {
+	private static void copy(ServerCall call, Map<String, String> headers, String header) {
 		String value = call.getHeader(header);
 		if (value != null) {
-			builder.header(header, value);
+			headers.put(header, value);
 		}
 	}
 

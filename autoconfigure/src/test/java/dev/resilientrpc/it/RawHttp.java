@@ -33,10 +33,22 @@ public final class RawHttp {
 		return send("POST", body, "application/json");
 	}
 
+	public Answer post(String body, @Nullable String authorization) {
+		return send("POST", body, "application/json", authorization);
+	}
+
 	public Answer send(String method, @Nullable String body, @Nullable String contentType) {
+		return send(method, body, contentType, null);
+	}
+
+	private Answer send(String method, @Nullable String body, @Nullable String contentType,
+			@Nullable String authorization) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.endpoint).timeout(Duration.ofSeconds(10));
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
+		}
+		if (authorization != null) {
+			request.header("Authorization", authorization);
 		}
 		request.method(method,
 				(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());

@@ -168,6 +168,15 @@ class LoadBalancerAutoConfigurationTests {
 	}
 
 	@Test
+	void healthCheckSslBundleMustExist() {
+		this.runner
+			.withPropertyValues("resilient-rpc.load-balancer.health-check.enabled=true",
+					"resilient-rpc.load-balancer.health-check.ssl-bundle=missing")
+			.run((context) -> assertFailure(context, "resilient-rpc.load-balancer.health-check.ssl-bundle",
+					"SSL bundles are not configured"));
+	}
+
+	@Test
 	void discoveryClientSuppliesServicesWithoutConfiguredInstances() {
 		this.discoveryRunner.run((context) -> {
 			assertThat(context).hasSingleBean(DiscoveryServiceInstances.class)

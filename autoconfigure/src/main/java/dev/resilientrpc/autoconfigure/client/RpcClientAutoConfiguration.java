@@ -1,12 +1,16 @@
 package dev.resilientrpc.autoconfigure.client;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.autoconfigure.RpcSslBundles;
 import dev.resilientrpc.client.ClientInterceptor;
 import dev.resilientrpc.client.FirstHealthyInstanceSelector;
 import dev.resilientrpc.client.HttpRpcTransport;
@@ -26,6 +30,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.ClassUtils;
@@ -34,11 +41,14 @@ import org.springframework.web.client.RestClient;
 /**
  * Auto-configuration of JSON-RPC client proxies: every {@link ResilientRpc @ResilientRpc}
  * interface in the application's packages becomes a bean whose calls run through the
- * client interceptor chain and go out over a pooled HTTP connection.
+ * client interceptor chain and go out over a pooled HTTP connection. A service with
+ * {@code ssl.bundle} gets a connection pool of its own that uses that {@link SslBundle};
+ * {@link RpcRestClientCustomizer} beans customize each service's client.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
-		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration" })
+		"org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass({ RestClient.class, ClientHttpRequestFactoryBuilder.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "resilient-rpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RpcClientProperties.class)
@@ -58,7 +68,8 @@ public final class RpcClientAutoConfiguration {
 	HttpRpcTransport rpcTransport(RpcClientProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<RestClient.Builder> restClientBuilder,
-			ObjectProvider<RpcRequestFactoryBuilderCustomizer> requestFactoryCustomizers) {
+			ObjectProvider<RpcRequestFactoryBuilderCustomizer> requestFactoryCustomizers,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<RpcRestClientCustomizer> restClientCustomizers) {
 		properties.validate();
 		HttpClientSettings settings = HttpClientSettings.defaults()
 			.withTimeouts(properties.getConnectTimeout(), properties.getReadTimeout());
@@ -70,10 +81,33 @@ public final class RpcClientAutoConfiguration {
 		for (RpcRequestFactoryBuilderCustomizer customizer : requestFactoryCustomizers.orderedStream().toList()) {
 			factoryBuilder = customizer.customize(factoryBuilder, properties);
 		}
-		RestClient restClient = restClientBuilder.getIfAvailable(RestClient::builder)
-			.requestFactory(factoryBuilder.build(settings))
-			.build();
-		return new HttpRpcTransport(restClient, RpcJsonMapper.from(jsonMapper));
+		ClientHttpRequestFactoryBuilder<?> builderOfFactories = factoryBuilder;
+		ClientHttpRequestFactory sharedFactory = factoryBuilder.build(settings);
+		// resolved now, so that a bundle that does not exist fails the startup
+		Map<String, ClientHttpRequestFactory> tlsFactories = new HashMap<>();
+		properties.getServices().forEach((name, service) -> {
+			String bundle = service.getSsl().getBundle();
+			if (bundle != null) {
+				SslBundle sslBundle = sslBundle(sslBundles, name, bundle);
+				tlsFactories.put(name, builderOfFactories.build(settings.withSslBundle(sslBundle)));
+			}
+		});
+		RestClient.Builder base = restClientBuilder.getIfAvailable(RestClient::builder);
+		List<RpcRestClientCustomizer> customizers = restClientCustomizers.orderedStream().toList();
+		RestClient shared = base.clone().requestFactory(sharedFactory).build();
+		return new HttpRpcTransport((service) -> {
+			ClientHttpRequestFactory factory = tlsFactories.get(service);
+			if (factory == null && customizers.isEmpty()) {
+				return shared;
+			}
+			RestClient.Builder builder = base.clone().requestFactory((factory != null) ? factory : sharedFactory);
+			customizers.forEach((customizer) -> customizer.customize(service, builder));
+			return builder.build();
+		}, RpcJsonMapper.from(jsonMapper));
+	}
+
+	private static SslBundle sslBundle(ObjectProvider<SslBundles> sslBundles, String service, String bundle) {
+		return RpcSslBundles.get(sslBundles, "resilient-rpc.client.services." + service + ".ssl.bundle", bundle);
 	}
 
 	@Bean

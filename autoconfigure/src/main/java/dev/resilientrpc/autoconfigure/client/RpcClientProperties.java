@@ -112,6 +112,10 @@ public class RpcClientProperties {
 					throw new InvalidConfigurationPropertyValueException(prefix + ".instances[" + i + "]", uri,
 							"must be an absolute http or https URI with a host, such as http://localhost:8081");
 				}
+				if (service.getSsl().getBundle() != null && !"https".equals(uri.getScheme())) {
+					throw new InvalidConfigurationPropertyValueException(prefix + ".instances[" + i + "]", uri,
+							"must be an https URI, since " + prefix + ".ssl.bundle is set");
+				}
 				list.add(StaticServiceInstances.instance(name, uri, service.getPath()));
 			}
 			result.put(name, list);
@@ -170,6 +174,15 @@ public class RpcClientProperties {
 		 */
 		private @Nullable Integer slots;
 
+		/**
+		 * TLS of the calls to the service.
+		 */
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public List<URI> getInstances() {
 			return this.instances;
 		}
@@ -208,6 +221,28 @@ public class RpcClientProperties {
 
 		public void setSlots(@Nullable Integer slots) {
 			this.slots = slots;
+		}
+
+	}
+
+	/**
+	 * TLS of the calls to one service.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) whose trust material checks the
+		 * service's certificates and whose key, if it has one, is this client's
+		 * certificate for mutual TLS. Instances must then be https URIs.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

@@ -1,7 +1,9 @@
 package dev.resilientrpc.autoconfigure.loadbalancer;
 
 import java.net.http.HttpClient;
+import java.util.Map;
 
+import dev.resilientrpc.autoconfigure.RpcSslBundles;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -39,13 +42,29 @@ public final class LoadBalancerAutoConfiguration {
 
 	@Bean
 	LoadBalancerScheduler rpcLoadBalancerScheduler(ObjectProvider<ConsistentHashLoadBalancer> balancer,
-			ObjectProvider<ServiceInstanceSupplier> instances, LoadBalancerProperties properties) {
+			ObjectProvider<ServiceInstanceSupplier> instances, LoadBalancerProperties properties,
+			RpcClientProperties clientProperties, ObjectProvider<SslBundles> sslBundles) {
 		ConsistentHashLoadBalancer ring = balancer.getIfAvailable();
 		ActiveHealthCheck healthCheck = null;
 		LoadBalancerProperties.HealthCheck check = properties.getHealthCheck();
 		if (ring != null && check.isEnabled()) {
-			HttpClient httpClient = HttpClient.newBuilder().connectTimeout(check.getTimeout()).build();
-			healthCheck = new ActiveHealthCheck(ring, httpClient, check.getPath(), check.getTimeout());
+			HttpClient.Builder httpClient = HttpClient.newBuilder().connectTimeout(check.getTimeout());
+			String property = "resilient-rpc.load-balancer.health-check.ssl-bundle";
+			String bundle = check.getSslBundle();
+			if (bundle == null) {
+				for (Map.Entry<String, RpcClientProperties.Service> service : clientProperties.getServices()
+					.entrySet()) {
+					if (service.getValue().getSsl().getBundle() != null) {
+						property = "resilient-rpc.client.services." + service.getKey() + ".ssl.bundle";
+						bundle = service.getValue().getSsl().getBundle();
+						break;
+					}
+				}
+			}
+			if (bundle != null) {
+				httpClient.sslContext(RpcSslBundles.get(sslBundles, property, bundle).createSslContext());
+			}
+			healthCheck = new ActiveHealthCheck(ring, httpClient.build(), check.getPath(), check.getTimeout());
 		}
 		RefreshableServiceInstances refreshable = (instances
 			.getIfAvailable() instanceof RefreshableServiceInstances supplier) ? supplier : null;

@@ -160,6 +160,20 @@ public class LoadBalancerProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(2);
 
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) of checks of https instances.
+		 * Defaults to the first resilient-rpc.client.services.<name>.ssl.bundle set.
+		 */
+		private @Nullable String sslBundle;
+
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -1,12 +1,15 @@
 package dev.resilientrpc.autoconfigure.server;
 
 import jakarta.servlet.http.HttpServlet;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.RpcService;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.JsonRpcServlet;
+import dev.resilientrpc.server.RequestLimits;
+import dev.resilientrpc.server.RequestVerifier;
 import dev.resilientrpc.server.RpcServiceRegistry;
 import dev.resilientrpc.server.ServerInterceptor;
 
@@ -43,17 +46,28 @@ public final class RpcServerAutoConfiguration {
 	JsonRpcServer jsonRpcServer(RpcServiceRegistry registry, RpcServerProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ServerInterceptor> interceptors) {
 		properties.validate();
+		RpcServerProperties.Limits limits = properties.getLimits();
+		StreamReadConstraints constraints = StreamReadConstraints.builder()
+			.maxStringLength(limits.getMaxStringLength())
+			.maxNumberLength(limits.getMaxNumberLength())
+			.maxNameLength(limits.getMaxNameLength())
+			.build();
 		return new JsonRpcServer(registry, RpcJsonMapper.from(jsonMapper), interceptors.orderedStream().toList(),
-				properties.getMaxNestingDepth(), properties.getMaxBatchSize());
+				properties.getMaxNestingDepth(), properties.getMaxBatchSize(), constraints);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "jsonRpcServletRegistration")
 	ServletRegistrationBean<JsonRpcServlet> jsonRpcServletRegistration(JsonRpcServer server,
-			RpcServerProperties properties) {
+			RpcServerProperties properties, ObjectProvider<RequestVerifier> verifiers) {
 		properties.validate();
-		ServletRegistrationBean<JsonRpcServlet> registration = new ServletRegistrationBean<>(
-				new JsonRpcServlet(server, properties.getMaxRequestSize().toBytes()), properties.getPath());
+		RpcServerProperties.Limits limits = properties.getLimits();
+		RequestLimits requestLimits = new RequestLimits(properties.getMaxRequestSize().toBytes(),
+				(int) limits.getMaxHeaderSize().toBytes(), limits.getMaxIdempotencyKeyLength(), limits.getMaxInFlight(),
+				limits.getRetryAfter());
+		JsonRpcServlet servlet = new JsonRpcServlet(server, requestLimits, verifiers.orderedStream().toList());
+		ServletRegistrationBean<JsonRpcServlet> registration = new ServletRegistrationBean<>(servlet,
+				properties.getPath());
 		registration.setName("jsonRpcServlet");
 		registration.setLoadOnStartup(1);
 		return registration;

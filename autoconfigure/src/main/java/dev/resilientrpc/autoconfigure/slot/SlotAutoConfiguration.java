@@ -3,10 +3,14 @@ package dev.resilientrpc.autoconfigure.slot;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
 import dev.resilientrpc.autoconfigure.RpcRedisProperties;
+import dev.resilientrpc.autoconfigure.RpcSslBundles;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointProperties;
 import dev.resilientrpc.autoconfigure.checkpoint.ServerCommandReplayer;
@@ -18,6 +22,7 @@ import dev.resilientrpc.cluster.InstanceWeights;
 import dev.resilientrpc.cluster.ServiceInstance;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
 import dev.resilientrpc.cluster.StaticServiceInstances;
+import dev.resilientrpc.security.CallSigner;
 import dev.resilientrpc.slot.Forwarder;
 import dev.resilientrpc.slot.PartitionedState;
 import dev.resilientrpc.slot.SlotLeases;
@@ -32,6 +37,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -94,11 +100,39 @@ public final class SlotAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, RpcClientProperties clientProperties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<CallSigner> signer) {
 		String self = tables.all().isEmpty() ? "unknown" : tables.all().get(0).getNodeId();
+		SSLContext sslContext = forwardingSslContext(tables, properties, clientProperties, sslBundles);
 		Forwarder forwarder = new Forwarder(RpcJsonMapper.from(jsonMapper), self, properties.getConnectTimeout(),
-				properties.getRetryAfter());
+				properties.getRetryAfter(), sslContext, signer.getIfAvailable());
 		return new SlotRouter(tables, forwarder, properties.getRouting(), properties.getRetryAfter());
+	}
+
+	/**
+	 * The nodes are the service's instances, so they forward with the service's client
+	 * bundle unless resilient-rpc.slots.ssl.bundle names another.
+	 */
+	private static @Nullable SSLContext forwardingSslContext(SlotTables tables, SlotProperties properties,
+			RpcClientProperties clientProperties, ObjectProvider<SslBundles> sslBundles) {
+		String property = "resilient-rpc.slots.ssl.bundle";
+		String bundle = properties.getSsl().getBundle();
+		if (bundle == null) {
+			for (SlotTable<?> table : tables.all()) {
+				RpcClientProperties.Service service = clientProperties.getServices()
+					.get(table.getState().getCheckpointName());
+				if (service != null && service.getSsl().getBundle() != null) {
+					property = "resilient-rpc.client.services." + table.getState().getCheckpointName() + ".ssl.bundle";
+					bundle = service.getSsl().getBundle();
+					break;
+				}
+			}
+		}
+		if (bundle == null) {
+			return null;
+		}
+		return RpcSslBundles.get(sslBundles, property, bundle).createSslContext();
 	}
 
 	@Bean

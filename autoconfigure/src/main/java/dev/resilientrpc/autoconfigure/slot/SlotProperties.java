@@ -71,6 +71,15 @@ public class SlotProperties {
 	 */
 	private Duration retryAfter = Duration.ofMillis(200);
 
+	/**
+	 * TLS of calls forwarded to the node that holds their slot.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	public int getCount() {
 		return this.count;
 	}
@@ -165,6 +174,29 @@ public class SlotProperties {
 		if (value.isNegative() || value.isZero()) {
 			throw new InvalidConfigurationPropertyValueException("resilient-rpc.slots." + name, value, "must be > 0");
 		}
+	}
+
+	/**
+	 * TLS of forwarded calls.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) a node forwards calls with: its
+		 * trust material checks the other nodes' certificates and its key, if it has one,
+		 * is this node's client certificate for mutual TLS. Defaults to the service's
+		 * resilient-rpc.client.services.<name>.ssl.bundle.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
 	}
 
 }

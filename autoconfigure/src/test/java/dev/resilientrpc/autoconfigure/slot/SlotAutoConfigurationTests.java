@@ -196,6 +196,23 @@ class SlotAutoConfigurationTests {
 	}
 
 	@Test
+	void aForwardingSslBundleThatDoesNotExistFailsNamingTheProperty() {
+		this.kvRunner.withPropertyValues("resilient-rpc.slots.ssl.bundle=missing")
+			.run((context) -> assertFailure(context, "resilient-rpc.slots.ssl.bundle",
+					"SSL bundles are not configured"));
+	}
+
+	@Test
+	void forwardingDefaultsToTheServicesSslBundle() {
+		this.kvRunner
+			.withPropertyValues(
+					"resilient-rpc.client.services.kv.instances=https://127.0.0.1:8081,https://127.0.0.1:8082",
+					"resilient-rpc.client.services.kv.ssl.bundle=missing")
+			.run((context) -> assertFailure(context, "resilient-rpc.client.services.kv.ssl.bundle",
+					"SSL bundles are not configured"));
+	}
+
+	@Test
 	void aRedisKeyPrefixWithABraceFailsNamingTheProperty() {
 		this.kvRunner.withPropertyValues("resilient-rpc.redis.key-prefix=a{b")
 			.run((context) -> assertFailure(context, "resilient-rpc.redis.key-prefix", "no '{' or '}'"));

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of signed calls.
+ */
+@NullMarked
+package dev.resilientrpc.autoconfigure.security;
+
+import org.jspecify.annotations.NullMarked;
