@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.resilientrpc.observation.DefaultRpcServerObservationConvention;
+import dev.resilientrpc.observation.RpcObservationDocumentation;
+import dev.resilientrpc.observation.RpcServerObservationContext;
+import dev.resilientrpc.observation.RpcServerObservationConvention;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 
@@ -40,6 +46,8 @@ public final class JsonRpcServer {
 
 	private static final byte[] RESULT_PREFIX = "{\"jsonrpc\":\"2.0\",\"result\":".getBytes(StandardCharsets.UTF_8);
 
+	private static final RpcServerObservationConvention DEFAULT_OBSERVATION_CONVENTION = new DefaultRpcServerObservationConvention();
+
 	private static final byte[] ID_PREFIX = ",\"id\":".getBytes(StandardCharsets.UTF_8);
 
 	private final RpcServiceRegistry registry;
@@ -53,6 +61,10 @@ public final class JsonRpcServer {
 	private final int maxBatchSize;
 
 	private final Map<RpcMethodHandler, JavaType[]> parameterTypes = new IdentityHashMap<>();
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable RpcServerObservationConvention observationConvention;
 
 	/**
 	 * Create a new server.
@@ -180,7 +192,31 @@ public final class JsonRpcServer {
 		}
 		String methodName = request.get("method").asString();
 		RpcMethodHandler handler = this.registry.find(methodName);
+		if (this.observationRegistry.isNoop()) {
+			return execute(request, methodName, handler, id, notification, headers, Observation.NOOP);
+		}
+		String observed = (handler != null) ? methodName : RpcServerObservationContext.UNKNOWN_METHOD;
+		Observation observation = RpcObservationDocumentation.SERVER_CALL
+			.observation(this.observationConvention, DEFAULT_OBSERVATION_CONVENTION,
+					() -> new RpcServerObservationContext(observed, headers), this.observationRegistry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Outcome outcome = execute(request, methodName, handler, id, notification, headers, observation);
+			if (outcome != null && outcome.errorCode() != 0) {
+				errorCode(observation, outcome.errorCode());
+			}
+			return outcome;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private @Nullable Outcome execute(JsonNode request, String methodName, @Nullable RpcMethodHandler handler,
+			@Nullable JsonNode id, boolean notification, Function<String, @Nullable String> headers,
+			Observation observation) {
 		if (handler == null) {
+			errorCode(observation, RpcErrorCodes.METHOD_NOT_FOUND);
 			return notification ? null
 					: error(id, RpcErrorCodes.METHOD_NOT_FOUND, "Method not found", Map.of("method", methodName));
 		}
@@ -189,6 +225,7 @@ public final class JsonRpcServer {
 			arguments = bind(handler, request.get("params"));
 		}
 		catch (InvalidParamsException ex) {
+			errorCode(observation, RpcErrorCodes.INVALID_PARAMS);
 			return notification ? null : error(id, RpcErrorCodes.INVALID_PARAMS, "Invalid params", ex.data);
 		}
 		Object result;
@@ -196,6 +233,8 @@ public final class JsonRpcServer {
 			result = this.chain.proceed(new ServerCall(handler, arguments, headers, notification));
 		}
 		catch (RpcErrorException ex) {
+			errorCode(observation, ex.getCode());
+			observation.error(ex);
 			return notification ? null
 					: error(id, ex.getCode(), String.valueOf(ex.getMessage()), ex.getData(), ex.getRetryAfterMillis());
 		}
@@ -203,6 +242,8 @@ public final class JsonRpcServer {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Method " + methodName + " threw", ex);
 			}
+			errorCode(observation, RpcErrorCodes.APPLICATION_ERROR);
+			observation.error(ex);
 			if (notification) {
 				return null;
 			}
@@ -213,6 +254,29 @@ public final class JsonRpcServer {
 			return null;
 		}
 		return success(handler, result, id);
+	}
+
+	private static void errorCode(Observation observation, int code) {
+		if (observation.getContext() instanceof RpcServerObservationContext context) {
+			context.setErrorCode(code);
+		}
+	}
+
+	/**
+	 * Record an observation of every call in a registry, named and tagged by the default
+	 * convention unless one is set. Without a registry nothing is observed.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Name and tag the observations of calls with a convention of one's own.
+	 * @param observationConvention the convention, or {@code null} for the default one
+	 */
+	public void setObservationConvention(@Nullable RpcServerObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	private static @Nullable String validate(JsonNode request, @Nullable JsonNode idNode) {

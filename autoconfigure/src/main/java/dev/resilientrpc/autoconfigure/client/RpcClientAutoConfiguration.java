@@ -2,6 +2,7 @@ package dev.resilientrpc.autoconfigure.client;
 
 import java.time.Clock;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,6 +16,7 @@ import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcClientProxyFactory;
 import dev.resilientrpc.client.RpcTransport;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.observation.RpcClientObservationConvention;
 import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,7 +36,10 @@ import org.springframework.web.client.RestClient;
 /**
  * Auto-configuration of JSON-RPC client proxies: every {@link ResilientRpc @ResilientRpc}
  * interface in the application's packages becomes a bean whose calls run through the
- * client interceptor chain and go out over a pooled HTTP connection.
+ * client interceptor chain and go out over a pooled HTTP connection. With an
+ * {@link ObservationRegistry} bean every logical call is observed
+ * ({@code rpc.client.call.duration}); an {@link RpcClientObservationConvention} bean
+ * replaces the default names and keys.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
@@ -85,8 +90,13 @@ public final class RpcClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcClient rpcClient(ObjectProvider<ClientInterceptor> interceptors, RpcTransport transport) {
-		return new RpcClient(interceptors.orderedStream().toList(), transport);
+	RpcClient rpcClient(ObjectProvider<ClientInterceptor> interceptors, RpcTransport transport,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RpcClientObservationConvention> observationConvention) {
+		RpcClient client = new RpcClient(interceptors.orderedStream().toList(), transport);
+		observationRegistry.ifUnique(client::setObservationRegistry);
+		client.setObservationConvention(observationConvention.getIfUnique());
+		return client;
 	}
 
 	@Bean
