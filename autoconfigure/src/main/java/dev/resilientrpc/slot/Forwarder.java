@@ -11,12 +11,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.resilientrpc.observation.DefaultRpcClientObservationConvention;
+import dev.resilientrpc.observation.RpcClientObservationContext;
+import dev.resilientrpc.observation.RpcObservationDocumentation;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
@@ -34,6 +39,8 @@ import dev.resilientrpc.server.ServerCall;
  */
 public final class Forwarder {
 
+	private static final DefaultRpcClientObservationConvention DEFAULT_OBSERVATION_CONVENTION = new DefaultRpcClientObservationConvention();
+
 	private final ObjectMapper mapper;
 
 	private final HttpClient http;
@@ -41,6 +48,8 @@ public final class Forwarder {
 	private final String self;
 
 	private final long retryAfterMillis;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * Create a forwarder.
@@ -65,6 +74,46 @@ public final class Forwarder {
 	 * @throws RpcErrorException the owner's error, or why the call could not be forwarded
 	 */
 	public Object forward(ServerCall call, String endpoint, long deadlineNanos) {
+		if (this.observationRegistry.isNoop()) {
+			return send(call, endpoint, deadlineNanos, Map.of());
+		}
+		// the hop is a client call of its own, so that a trace shows client -> node ->
+		// owner
+		Map<String, String> traceHeaders = new LinkedHashMap<>();
+		Observation observation = RpcObservationDocumentation.CLIENT_CALL
+			.observation(null, DEFAULT_OBSERVATION_CONVENTION, () -> {
+				RpcClientObservationContext context = new RpcClientObservationContext(call.getMethod().getService(),
+						call.getMethod().getName(), traceHeaders);
+				context.setServer(URI.create(endpoint));
+				context.addAttempt();
+				return context;
+			}, this.observationRegistry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return send(call, endpoint, deadlineNanos, traceHeaders);
+		}
+		catch (RpcErrorException ex) {
+			if (observation.getContext() instanceof RpcClientObservationContext context) {
+				context.setErrorCode(ex.getCode());
+			}
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	/**
+	 * Record the forwarding of each call as a client observation
+	 * ({@code rpc.client.call.duration}), whose trace context the owner continues.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	private Object send(ServerCall call, String endpoint, long deadlineNanos, Map<String, String> traceHeaders) {
 		long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
 		ObjectNode request = this.mapper.createObjectNode();
 		request.put("jsonrpc", "2.0");
@@ -84,6 +133,7 @@ public final class Forwarder {
 		copy(call, builder, RpcHeaders.TIMESTAMP);
 		copy(call, builder, RpcHeaders.ORDERING_KEY);
 		copy(call, builder, RpcHeaders.ATTEMPT);
+		traceHeaders.forEach(builder::header);
 		HttpResponse<byte[]> response;
 		try {
 			response = this.http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -3,6 +3,7 @@ package dev.resilientrpc.autoconfigure.slot;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
@@ -94,10 +95,12 @@ public final class SlotAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		String self = tables.all().isEmpty() ? "unknown" : tables.all().get(0).getNodeId();
 		Forwarder forwarder = new Forwarder(RpcJsonMapper.from(jsonMapper), self, properties.getConnectTimeout(),
 				properties.getRetryAfter());
+		observationRegistry.ifUnique(forwarder::setObservationRegistry);
 		return new SlotRouter(tables, forwarder, properties.getRouting(), properties.getRetryAfter());
 	}
 
