@@ -12,6 +12,7 @@ import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointProperties;
 import dev.resilientrpc.autoconfigure.checkpoint.ServerCommandReplayer;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerProperties;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.Checkpointable;
@@ -27,6 +28,7 @@ import dev.resilientrpc.slot.SlotTable;
 import dev.resilientrpc.slot.SlotTables;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,6 +36,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -107,6 +111,20 @@ public final class SlotAutoConfiguration {
 	@Bean
 	SlotLifecycle rpcSlotLifecycle(SlotTables tables) {
 		return new SlotLifecycle(tables.all());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class EndpointConfiguration {
+
+		@Bean
+		@Order(400)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
+		@ConditionalOnMissingBean
+		SlotEndpointContributor rpcSlotEndpointContributor(SlotTables tables) {
+			return new SlotEndpointContributor(tables);
+		}
+
 	}
 
 }

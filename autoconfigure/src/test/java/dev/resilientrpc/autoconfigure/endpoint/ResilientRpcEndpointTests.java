@@ -1,0 +1,145 @@
+package dev.resilientrpc.autoconfigure.endpoint;
+
+import java.net.URI;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.junit.jupiter.api.Test;
+
+import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
+import dev.resilientrpc.autoconfigure.checkpoint.CheckpointEndpointContributor;
+import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
+import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerAutoConfiguration;
+import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpointContributor;
+import dev.resilientrpc.autoconfigure.retry.CircuitBreakerEndpointContributor.BreakerDescriptor;
+import dev.resilientrpc.autoconfigure.retry.RetryAutoConfiguration;
+import dev.resilientrpc.autoconfigure.retry.RetryBudgetEndpointContributor.BudgetDescriptor;
+import dev.resilientrpc.autoconfigure.retry.RpcCircuitBreakerAutoConfiguration;
+import dev.resilientrpc.checkpoint.CheckpointStatus;
+import dev.resilientrpc.checkpoint.CheckpointedMap;
+import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.retry.InstanceCircuitBreakers;
+import dev.resilientrpc.retry.RetryBudgets;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link ResilientRpcEndpoint} and the parts each capability contributes.
+ */
+class ResilientRpcEndpointTests {
+
+	private static final ServiceInstance KV_1 = new ServiceInstance("kv", URI.create("http://127.0.0.1:8081/rpc"));
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RpcClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
+				RetryAutoConfiguration.class, RpcCircuitBreakerAutoConfiguration.class,
+				CheckpointAutoConfiguration.class, ResilientRpcEndpointAutoConfiguration.class))
+		.withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
+		.withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+		.withBean("state", CheckpointedMap.class, () -> new CheckpointedMap<>("state", String.class, String.class))
+		.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081,http://127.0.0.1:8082",
+				"management.endpoints.web.exposure.include=resilientrpc");
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyCapabilityContributesItsPartInOrder() {
+		this.contextRunner.run((context) -> {
+			used(context);
+			Map<String, Object> parts = context.getBean(ResilientRpcEndpoint.class).describe();
+			assertThat(parts).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers", "checkpoints");
+			assertThat(parts.keySet()).containsExactly("loadBalancer", "retryBudgets", "circuitBreakers",
+					"checkpoints");
+			assertThat(((Map<Object, Object>) parts.get("loadBalancer")).keySet()).containsOnly("kv");
+			assertThat(((Map<Object, Object>) parts.get("checkpoints")).keySet()).containsOnly("state");
+		});
+	}
+
+	@Test
+	void oneServiceShowsWhatEachPartKnowsOfIt() {
+		this.contextRunner.run((context) -> {
+			used(context);
+			ResilientRpcEndpoint endpoint = context.getBean(ResilientRpcEndpoint.class);
+			Map<String, Object> kv = endpoint.service("kv");
+			assertThat(kv).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers");
+			BudgetDescriptor budget = (BudgetDescriptor) kv.get("retryBudgets");
+			assertThat(budget.tokens()).isEqualTo(budget.maxTokens());
+			@SuppressWarnings("unchecked")
+			Map<String, BreakerDescriptor> breakers = (Map<String, BreakerDescriptor>) kv.get("circuitBreakers");
+			assertThat(breakers).containsOnlyKeys("kv@127.0.0.1:8081");
+			assertThat(breakers.get("kv@127.0.0.1:8081").state()).isEqualTo("CLOSED");
+			assertThat(endpoint.service("nope")).isNull();
+		});
+	}
+
+	@Test
+	void theWriteOperationTakesACheckpointNow() {
+		this.contextRunner.run((context) -> {
+			ResilientRpcEndpoint endpoint = context.getBean(ResilientRpcEndpoint.class);
+			long before = context.getBean(CheckpointEndpointContributor.class).describe().get("state").checkpoints();
+			Object after = endpoint.act("checkpoints", "state");
+			assertThat(after).isInstanceOf(CheckpointStatus.class);
+			assertThat(((CheckpointStatus) after).checkpoints()).isEqualTo(before + 1);
+		});
+	}
+
+	@Test
+	void anActionNoPartTakesIsABadRequest() {
+		this.contextRunner.run((context) -> {
+			ResilientRpcEndpoint endpoint = context.getBean(ResilientRpcEndpoint.class);
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.act("loadBalancer", "kv"));
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.act("nothing", "kv"));
+		});
+	}
+
+	@Test
+	void aContributorOfTheApplicationIsShownToo() {
+		this.contextRunner.withBean(ResilientRpcEndpointContributor.class, () -> new ResilientRpcEndpointContributor() {
+
+			@Override
+			public String getName() {
+				return "tenants";
+			}
+
+			@Override
+			public Object describe() {
+				return Map.of("acme", "active");
+			}
+
+		}).run((context) -> assertThat(context.getBean(ResilientRpcEndpoint.class).describe()).containsKey("tenants"));
+	}
+
+	@Test
+	void endpointAndPartsAreNotCreatedUnlessExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health")
+			.run((context) -> assertThat(context).doesNotHaveBean(ResilientRpcEndpoint.class)
+				.doesNotHaveBean(ResilientRpcEndpointContributor.class));
+	}
+
+	@Test
+	void withoutActuatorThereIsNoEndpointAndTheRestStillWorks() {
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(DiscoveryClient.class.getPackageName(),
+					"org.springframework.boot.actuate", "org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ResilientRpcEndpoint.class)
+				.doesNotHaveBean(LoadBalancerEndpointContributor.class)
+				.hasSingleBean(RetryBudgets.class));
+	}
+
+	private static void used(AssertableApplicationContext context) {
+		// budgets and breakers are made on a service's first call
+		context.getBean(RetryBudgets.class).forService("kv");
+		context.getBean(InstanceCircuitBreakers.class).forInstance(KV_1);
+	}
+
+}
