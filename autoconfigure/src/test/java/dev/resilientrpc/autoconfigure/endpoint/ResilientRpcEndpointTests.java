@@ -3,6 +3,7 @@ package dev.resilientrpc.autoconfigure.endpoint;
 import java.net.URI;
 import java.util.Map;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -11,13 +12,16 @@ import dev.resilientrpc.autoconfigure.checkpoint.CheckpointEndpointContributor;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpointContributor;
+import dev.resilientrpc.autoconfigure.retry.BulkheadEndpointContributor.BulkheadDescriptor;
 import dev.resilientrpc.autoconfigure.retry.CircuitBreakerEndpointContributor.BreakerDescriptor;
 import dev.resilientrpc.autoconfigure.retry.RetryAutoConfiguration;
 import dev.resilientrpc.autoconfigure.retry.RetryBudgetEndpointContributor.BudgetDescriptor;
+import dev.resilientrpc.autoconfigure.retry.RpcBulkheadAutoConfiguration;
 import dev.resilientrpc.autoconfigure.retry.RpcCircuitBreakerAutoConfiguration;
 import dev.resilientrpc.checkpoint.CheckpointStatus;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
 import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.retry.BulkheadInterceptor;
 import dev.resilientrpc.retry.InstanceCircuitBreakers;
 import dev.resilientrpc.retry.RetryBudgets;
 
@@ -41,9 +45,11 @@ class ResilientRpcEndpointTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RpcClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class,
 				RetryAutoConfiguration.class, RpcCircuitBreakerAutoConfiguration.class,
-				CheckpointAutoConfiguration.class, ResilientRpcEndpointAutoConfiguration.class))
+				RpcBulkheadAutoConfiguration.class, CheckpointAutoConfiguration.class,
+				ResilientRpcEndpointAutoConfiguration.class))
 		.withClassLoader(new FilteredClassLoader(DiscoveryClient.class))
 		.withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
+		.withBean(BulkheadRegistry.class, BulkheadRegistry::ofDefaults)
 		.withBean("state", CheckpointedMap.class, () -> new CheckpointedMap<>("state", String.class, String.class))
 		.withPropertyValues("resilient-rpc.client.services.kv.instances=http://127.0.0.1:8081,http://127.0.0.1:8082",
 				"management.endpoints.web.exposure.include=resilientrpc");
@@ -54,8 +60,9 @@ class ResilientRpcEndpointTests {
 		this.contextRunner.run((context) -> {
 			used(context);
 			Map<String, Object> parts = context.getBean(ResilientRpcEndpoint.class).describe();
-			assertThat(parts).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers", "checkpoints");
-			assertThat(parts.keySet()).containsExactly("loadBalancer", "retryBudgets", "circuitBreakers",
+			assertThat(parts).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers", "bulkheads",
+					"checkpoints");
+			assertThat(parts.keySet()).containsExactly("loadBalancer", "retryBudgets", "circuitBreakers", "bulkheads",
 					"checkpoints");
 			assertThat(((Map<Object, Object>) parts.get("loadBalancer")).keySet()).containsOnly("kv");
 			assertThat(((Map<Object, Object>) parts.get("checkpoints")).keySet()).containsOnly("state");
@@ -68,7 +75,8 @@ class ResilientRpcEndpointTests {
 			used(context);
 			ResilientRpcEndpoint endpoint = context.getBean(ResilientRpcEndpoint.class);
 			Map<String, Object> kv = endpoint.service("kv");
-			assertThat(kv).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers");
+			assertThat(kv).containsOnlyKeys("loadBalancer", "retryBudgets", "circuitBreakers", "bulkheads");
+			assertThat(((BulkheadDescriptor) kv.get("bulkheads")).availableConcurrentCalls()).isEqualTo(25);
 			BudgetDescriptor budget = (BudgetDescriptor) kv.get("retryBudgets");
 			assertThat(budget.tokens()).isEqualTo(budget.maxTokens());
 			@SuppressWarnings("unchecked")
@@ -140,6 +148,7 @@ class ResilientRpcEndpointTests {
 		// budgets and breakers are made on a service's first call
 		context.getBean(RetryBudgets.class).forService("kv");
 		context.getBean(InstanceCircuitBreakers.class).forInstance(KV_1);
+		context.getBean(BulkheadInterceptor.class).forService("kv");
 	}
 
 }
