@@ -1,6 +1,8 @@
 package dev.resilientrpc.autoconfigure.endpoint;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -12,6 +14,10 @@ import dev.resilientrpc.autoconfigure.checkpoint.CheckpointEndpointContributor;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerAutoConfiguration;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpointContributor;
+import dev.resilientrpc.autoconfigure.ordering.OrderingAutoConfiguration;
+import dev.resilientrpc.autoconfigure.ordering.OrderingEndpointContributor;
+import dev.resilientrpc.autoconfigure.ordering.OrderingEndpointContributor.OrderingDescriptor;
+import dev.resilientrpc.autoconfigure.ordering.OrderingEndpointContributor.Watermark;
 import dev.resilientrpc.autoconfigure.retry.BulkheadEndpointContributor.BulkheadDescriptor;
 import dev.resilientrpc.autoconfigure.retry.CircuitBreakerEndpointContributor.BreakerDescriptor;
 import dev.resilientrpc.autoconfigure.retry.RetryAutoConfiguration;
@@ -21,9 +27,11 @@ import dev.resilientrpc.autoconfigure.retry.RpcCircuitBreakerAutoConfiguration;
 import dev.resilientrpc.checkpoint.CheckpointStatus;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
 import dev.resilientrpc.cluster.ServiceInstance;
+import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.retry.BulkheadInterceptor;
 import dev.resilientrpc.retry.InstanceCircuitBreakers;
 import dev.resilientrpc.retry.RetryBudgets;
+import dev.resilientrpc.server.RpcServiceRegistry;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,6 +42,8 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
  * Tests for {@link ResilientRpcEndpoint} and the parts each capability contributes.
@@ -107,6 +117,42 @@ class ResilientRpcEndpointTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.act("nothing", "kv"));
 		});
+	}
+
+	@Test
+	void aServerShowsItsOrderingStoreAndASampleOfWatermarks() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(OrderingAutoConfiguration.class))
+			.withBean(RpcServiceRegistry.class, () -> RpcServiceRegistry.of(Map.of()))
+			.run((context) -> {
+				OrderingDescriptor ordering = (OrderingDescriptor) context.getBean(ResilientRpcEndpoint.class)
+					.describe()
+					.get("ordering");
+				assertThat(ordering.store()).isEqualTo("InMemoryOrderingStore");
+				assertThat(ordering.watermarks()).isEmpty();
+			});
+	}
+
+	@Test
+	void aClientOnlyApplicationHasNoOrderingPart() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(OrderingAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(ResilientRpcEndpoint.class).describe())
+				.doesNotContainKey("ordering"));
+	}
+
+	@Test
+	void watermarksAreShownWithTheirPhysicalTimeAndLogicalCounter() {
+		OrderingStore store = mock(OrderingStore.class);
+		long timestamp = (1_700_000_000_000L << 16) | 7;
+		given(store.sampleHighWaterMarks(20)).willReturn(Map.of("account-1", timestamp));
+		given(store.getWatermarkTtl()).willReturn(Duration.ofHours(1));
+
+		OrderingDescriptor ordering = new OrderingEndpointContributor(store).describe();
+		assertThat(ordering.watermarkTtl()).isEqualTo(Duration.ofHours(1));
+		assertThat(ordering.watermarks()).containsOnlyKeys("account-1");
+		Watermark watermark = ordering.watermarks().get("account-1");
+		assertThat(watermark.timestamp()).isEqualTo(timestamp);
+		assertThat(watermark.time()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+		assertThat(watermark.logical()).isEqualTo(7);
 	}
 
 	@Test
