@@ -24,13 +24,28 @@ public class RpcServerObservationContext extends RequestReplyReceiverContext<Fun
 	private @Nullable URI server;
 
 	/**
-	 * Create a context.
+	 * Create a context that continues the caller's trace from the request's headers.
 	 * @param method the exported JSON-RPC method, {@code <service>.<method>}, or
 	 * {@link #UNKNOWN_METHOD}
 	 * @param headers the request headers by name
 	 */
 	public RpcServerObservationContext(String method, Function<String, @Nullable String> headers) {
-		super((carrier, key) -> carrier.apply(key));
+		this(method, headers, false);
+	}
+
+	/**
+	 * Create a context.
+	 * @param method the exported JSON-RPC method, {@code <service>.<method>}, or
+	 * {@link #UNKNOWN_METHOD}
+	 * @param headers the request headers by name
+	 * @param inCurrentTrace whether the call belongs to the observation in scope (such as
+	 * Boot's {@code http.server.requests}, which continued the caller's trace already): a
+	 * tracer then finds no trace context in the headers and makes the call's span a child
+	 * of the current one, rather than a sibling of it
+	 */
+	public RpcServerObservationContext(String method, Function<String, @Nullable String> headers,
+			boolean inCurrentTrace) {
+		super(inCurrentTrace ? (carrier, key) -> null : (carrier, key) -> carrier.apply(key));
 		this.method = method;
 		setCarrier(headers);
 		String host = headers.apply("Host");

@@ -196,9 +196,11 @@ public final class JsonRpcServer {
 			return execute(request, methodName, handler, id, notification, headers, Observation.NOOP);
 		}
 		String observed = (handler != null) ? methodName : RpcServerObservationContext.UNKNOWN_METHOD;
+		// behind an HTTP server observation the request's trace is continued already
+		boolean inCurrentTrace = this.observationRegistry.getCurrentObservation() != null;
 		Observation observation = RpcObservationDocumentation.SERVER_CALL
 			.observation(this.observationConvention, DEFAULT_OBSERVATION_CONVENTION,
-					() -> new RpcServerObservationContext(observed, headers), this.observationRegistry)
+					() -> new RpcServerObservationContext(observed, headers, inCurrentTrace), this.observationRegistry)
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
 			Outcome outcome = execute(request, methodName, handler, id, notification, headers, observation);

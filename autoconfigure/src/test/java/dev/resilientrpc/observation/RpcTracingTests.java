@@ -3,6 +3,7 @@ package dev.resilientrpc.observation;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,8 +16,10 @@ import brave.propagation.ThreadLocalCurrentTraceContext;
 import brave.propagation.TraceContext;
 import brave.sampler.Sampler;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext;
 import io.micrometer.tracing.brave.bridge.BravePropagator;
 import io.micrometer.tracing.brave.bridge.BraveTracer;
@@ -108,6 +111,42 @@ class RpcTracingTests {
 		assertThat(sent).singleElement()
 			.satisfies((headers) -> assertThat(headers.get("traceparent"))
 				.isEqualTo("00-" + clientSpan.traceId() + "-" + clientSpan.id() + "-01"));
+	}
+
+	@Test
+	void behindAnHttpServerObservationTheCallIsAChildOfTheHttpSpan() {
+		ObservationRegistry registry = tracingRegistry();
+		JsonRpcServer server = new JsonRpcServer(RpcServiceRegistry.of(Map.of("kv", new KvServer())), mapper, List.of(),
+				64, 100);
+		server.setObservationRegistry(registry);
+		Map<String, String> headers = new HashMap<>();
+		// as a caller in another process would send it
+		headers.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+		// as Boot's http.server.requests observation does around the servlet
+		ReceiverContext<Map<String, String>> http = new ReceiverContext<>((carrier, key) -> carrier.get(key));
+		http.setCarrier(headers);
+		Observation request = Observation.createNotStarted("http.server.requests", () -> http, registry).start();
+		try (Observation.Scope scope = request.openScope()) {
+			byte[] body = "{\"jsonrpc\":\"2.0\",\"method\":\"kv.get\",\"params\":[\"a\"],\"id\":1}"
+				.getBytes(StandardCharsets.UTF_8);
+			server.handle(body, body.length, headers::get);
+		}
+		finally {
+			request.stop();
+		}
+
+		assertThat(this.spans).hasSize(2);
+		MutableSpan httpSpan = this.spans.stream()
+			.filter((span) -> "http.server.requests".equals(span.name()))
+			.findFirst()
+			.orElseThrow();
+		MutableSpan rpcSpan = this.spans.stream()
+			.filter((span) -> "kv.get".equals(span.name()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(httpSpan.parentId()).isEqualTo("b7ad6b7169203331");
+		assertThat(rpcSpan.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+		assertThat(rpcSpan.parentId()).isEqualTo(httpSpan.id());
 	}
 
 	@Test
