@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.common.KeyValues;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,35 @@ class RpcObservationTests {
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasLowCardinalityKeyValue("rpc.response.status_code", "NONE")
 			.hasLowCardinalityKeyValue("error.type", RpcConnectException.class.getName());
+	}
+
+	@Test
+	void withMicrometersMeterHandlerAsBootRegistersItEachCallIsATimerTaggedWithItsMethod() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		JsonRpcServer server = new JsonRpcServer(RpcServiceRegistry.of(Map.of("kv", new KvServer())), mapper, List.of(),
+				64, 100);
+		server.setObservationRegistry(observations);
+		RpcClient client = new RpcClient(List.of(target("http://node-1:8081/rpc")), (call) -> "value");
+		client.setObservationRegistry(observations);
+
+		call(server, "kv.get", "[\"a\"]", Map.of());
+		call(server, "kv.put", "[\"bad\",\"x\"]", Map.of());
+		new RpcClientProxyFactory(client, mapper).create(Kv.class).get("a");
+
+		assertThat(meters.get("rpc.server.call.duration")
+			.tags("rpc.system.name", "jsonrpc", "rpc.method", "kv.get", "rpc.response.status_code", "OK", "error.type",
+					"none")
+			.timer()
+			.count()).isOne();
+		assertThat(meters.get("rpc.server.call.duration")
+			.tags("rpc.method", "kv.put", "rpc.response.status_code", "-32000")
+			.timer()
+			.count()).isOne();
+		assertThat(meters.get("rpc.client.call.duration").tags("rpc.method", "kv.get").timer().count()).isOne();
+		// a span attribute, never a tag: one timer per method, not per node
+		assertThat(meters.get("rpc.client.call.duration").timer().getId().getTag("server.address")).isNull();
 	}
 
 	@Test
