@@ -39,6 +39,11 @@ import dev.resilientrpc.protocol.RpcErrorException;
  * An exception thrown by the method becomes error {@code -32000} with its class and
  * message in {@code data}; an {@link RpcErrorException} becomes the error it describes.
  * No stack trace ever leaves the server.
+ *
+ * <p>
+ * With an {@link ObservationRegistry} each request is one observation
+ * ({@code rpc.server.call.duration}, see {@link RpcObservationDocumentation#SERVER_CALL})
+ * that continues the caller's trace from the request headers.
  */
 public final class JsonRpcServer {
 
