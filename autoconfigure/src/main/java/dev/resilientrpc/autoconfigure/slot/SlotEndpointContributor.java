@@ -64,8 +64,9 @@ public class SlotEndpointContributor implements ResilientRpcEndpointContributor 
 		for (SlotStatus slot : table.getSlots()) {
 			if (slot.heldHere()) {
 				held.add(new HeldSlot(slot.slot(), slot.epoch(), (slot.state() != null) ? slot.state().name() : null));
+				holders.merge(table.getNodeId(), 1, Integer::sum);
 			}
-			if (!slot.holder().isEmpty()) {
+			else if (!slot.holder().isEmpty()) {
 				holders.merge(slot.holder(), 1, Integer::sum);
 			}
 		}
