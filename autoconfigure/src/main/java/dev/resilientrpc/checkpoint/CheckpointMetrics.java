@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.observation.ResilientRpcMeters;
+
 /**
  * Micrometer metrics of every checkpoint, tagged with {@code checkpoint=<name>}:
  * <ul>
@@ -55,13 +57,13 @@ public final class CheckpointMetrics implements MeterBinder {
 			gauge(registry, name, "replay.calls", null, "Logged calls replayed on startup",
 					CheckpointStatus::replayedCalls);
 			FunctionCounter
-				.builder("resilientrpc.checkpoint.written", this.manager,
+				.builder(ResilientRpcMeters.CHECKPOINT + "written", this.manager,
 						(manager) -> manager.getStatus(name).checkpoints())
 				.tag("checkpoint", name)
 				.description("Checkpoints written")
 				.register(registry);
 			FunctionCounter
-				.builder("resilientrpc.checkpoint.failed", this.manager,
+				.builder(ResilientRpcMeters.CHECKPOINT + "failed", this.manager,
 						(manager) -> manager.getStatus(name).failures())
 				.tag("checkpoint", name)
 				.description("Checkpoints that failed")
@@ -72,7 +74,7 @@ public final class CheckpointMetrics implements MeterBinder {
 	private void gauge(MeterRegistry registry, String name, String suffix, @Nullable String unit, String description,
 			ToDoubleFunction<CheckpointStatus> value) {
 		Gauge.Builder<CheckpointManager> builder = Gauge
-			.builder("resilientrpc.checkpoint." + suffix, this.manager,
+			.builder(ResilientRpcMeters.CHECKPOINT + suffix, this.manager,
 					(manager) -> value.applyAsDouble(manager.getStatus(name)))
 			.tag("checkpoint", name)
 			.description(description);

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.resilientrpc.cluster.HashRing;
 import dev.resilientrpc.loadbalancer.ServiceRing.Snapshot;
+import dev.resilientrpc.observation.ResilientRpcMeters;
 
 /**
  * Publishes the balancer's state to Micrometer, per service and instance (tags
@@ -57,7 +58,8 @@ public class LoadBalancerMetrics implements MeterBinder {
 		if (serviceRing == null || snapshot == null) {
 			return;
 		}
-		FunctionCounter.builder("resilientrpc.loadbalancer.failovers", serviceRing.failovers, (adder) -> adder.sum())
+		FunctionCounter
+			.builder(ResilientRpcMeters.LOAD_BALANCER + "failovers", serviceRing.failovers, (adder) -> adder.sum())
 			.description("Attempts sent to an instance other than the owner of their key")
 			.tag("service", service)
 			.register(registry);
@@ -90,13 +92,13 @@ public class LoadBalancerMetrics implements MeterBinder {
 		final MultiGauge available;
 
 		Gauges(MeterRegistry registry) {
-			this.inFlight = MultiGauge.builder("resilientrpc.loadbalancer.in.flight")
+			this.inFlight = MultiGauge.builder(ResilientRpcMeters.LOAD_BALANCER + "in.flight")
 				.description("Calls in flight on the instance")
 				.register(registry);
-			this.shares = MultiGauge.builder("resilientrpc.loadbalancer.ring.share")
+			this.shares = MultiGauge.builder(ResilientRpcMeters.LOAD_BALANCER + "ring.share")
 				.description("Fraction of the hash space the instance owns")
 				.register(registry);
-			this.available = MultiGauge.builder("resilientrpc.loadbalancer.available")
+			this.available = MultiGauge.builder(ResilientRpcMeters.LOAD_BALANCER + "available")
 				.description("1 if the instance takes calls, 0 if it is passed over")
 				.register(registry);
 		}

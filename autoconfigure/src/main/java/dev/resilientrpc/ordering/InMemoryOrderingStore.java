@@ -2,6 +2,8 @@ package dev.resilientrpc.ordering;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -234,6 +236,23 @@ public final class InMemoryOrderingStore implements OrderingStore {
 			return state;
 		});
 		return (mark[0] >= 0) ? OptionalLong.of(mark[0]) : OptionalLong.empty();
+	}
+
+	@Override
+	public Map<String, Long> sampleHighWaterMarks(int limit) {
+		long now = this.clock.millis();
+		Map<String, Long> marks = new LinkedHashMap<>();
+		for (Map.Entry<String, KeyState> entry : this.keys.entrySet()) {
+			if (marks.size() >= limit) {
+				break;
+			}
+			KeyState state = entry.getValue();
+			// read without the key's lock: a sample to show may be a moment old
+			if (state.running || state.expiresAt > now) {
+				marks.put(entry.getKey(), state.highWaterMark);
+			}
+		}
+		return marks;
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.resilientrpc.ordering;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 
 import org.jspecify.annotations.Nullable;
@@ -67,5 +68,16 @@ public interface OrderingStore {
 	 * @throws OrderingStoreException if the store cannot answer
 	 */
 	OptionalLong findHighWaterMark(String orderingKey);
+
+	/**
+	 * Return some ordering keys the store holds a high-water mark for, with their marks,
+	 * to show (not to decide on): at most {@code limit} of them, in no particular order.
+	 * @param limit the most keys to return
+	 * @return high-water marks by ordering key; empty if the store cannot list its keys
+	 * or does not answer
+	 */
+	default Map<String, Long> sampleHighWaterMarks(int limit) {
+		return Map.of();
+	}
 
 }

@@ -1,7 +1,10 @@
 package dev.resilientrpc.ordering;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -340,6 +345,51 @@ public final class RedisOrderingStore implements OrderingStore {
 			throw new OrderingStoreException("Could not read the high-water mark of '" + orderingKey + "'", ex);
 		}
 		return (value != null) ? OptionalLong.of(Long.parseLong(value)) : OptionalLong.empty();
+	}
+
+	/**
+	 * Sample high-water marks with one {@code SCAN} pass over at most a few hundred keys
+	 * and one {@code MGET}. In a Redis Cluster the sample comes from the node the
+	 * connection reaches.
+	 */
+	@Override
+	public Map<String, Long> sampleHighWaterMarks(int limit) {
+		List<String> keys = new ArrayList<>();
+		try (Cursor<String> cursor = this.redis
+			.scan(ScanOptions.scanOptions().match(this.prefix + "{*}:hw").count(Math.max(100, limit)).build())) {
+			while (cursor.hasNext() && keys.size() < limit) {
+				keys.add(cursor.next());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not sample high-water marks", ex);
+			return Map.of();
+		}
+		if (keys.isEmpty()) {
+			return Map.of();
+		}
+		List<String> values;
+		try {
+			values = this.redis.opsForValue().multiGet(keys);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read sampled high-water marks", ex);
+			return Map.of();
+		}
+		Map<String, Long> marks = new LinkedHashMap<>();
+		for (int i = 0; values != null && i < keys.size() && i < values.size(); i++) {
+			String value = values.get(i);
+			if (value != null) {
+				String key = keys.get(i);
+				marks.put(decode(key.substring(this.prefix.length() + 1, key.length() - "}:hw".length())),
+						Long.parseLong(value));
+			}
+		}
+		return marks;
+	}
+
+	static String decode(String tag) {
+		return (tag.indexOf('%') < 0) ? tag : tag.replace("%7B", "{").replace("%7D", "}").replace("%25", "%");
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.resilientrpc.retry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -63,6 +64,14 @@ public final class BulkheadInterceptor implements ClientInterceptor {
 						(name) -> this.registry.find(name)
 							.orElseGet(() -> this.registry.getConfiguration(name).isPresent()
 									? this.registry.bulkhead(name, name) : this.registry.bulkhead(name)));
+	}
+
+	/**
+	 * Visit the bulkheads made so far.
+	 * @param action called with each service and its bulkhead
+	 */
+	public void forEach(BiConsumer<String, Bulkhead> action) {
+		this.bulkheads.forEach(action);
 	}
 
 }

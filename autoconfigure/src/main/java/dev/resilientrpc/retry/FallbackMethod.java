@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.diagnostics.RpcConfigurationException;
+
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -60,7 +62,8 @@ public final class FallbackMethod {
 			name = spec.substring(separator + 2);
 			Class<?> beanType = beanTypes.apply(beanName);
 			if (beanType == null) {
-				throw new IllegalStateException(where + ": no bean named '" + beanName + "'");
+				throw new RpcConfigurationException(where + ": no bean named '" + beanName + "'",
+						"Define a bean named '" + beanName + "', or fix the bean name in the fallback '" + spec + "'");
 			}
 			owner = ClassUtils.getUserClass(beanType);
 			bean = memoize(() -> beans.apply(beanName));
@@ -87,9 +90,12 @@ public final class FallbackMethod {
 		if (candidates.isEmpty()) {
 			String returnType = method.getReturnType().getSimpleName();
 			String params = String.join(", ", Arrays.stream(parameters).map(Class::getSimpleName).toList());
-			throw new IllegalStateException(where + ": expected a " + ((bean != null) ? "method" : "default method")
-					+ " '" + returnType + " " + name + "(" + params + (params.isEmpty() ? "" : ", ")
-					+ "Throwable)' (or a subtype of Throwable) on " + owner.getName());
+			String signature = returnType + " " + name + "(" + params + (params.isEmpty() ? "" : ", ") + "Throwable)";
+			throw new RpcConfigurationException(
+					where + ": expected a " + ((bean != null) ? "method" : "default method") + " '" + signature
+							+ "' (or a subtype of Throwable) on " + owner.getName(),
+					"Add " + ((bean != null) ? "a method" : "a default method") + " '" + signature + "' to "
+							+ owner.getSimpleName() + ", or name an existing one in the fallback");
 		}
 		// most specific exception type first, so that the first match is the best one
 		candidates.sort(Comparator.comparing((Method candidate) -> depth(exceptionType(candidate))).reversed());

@@ -3,6 +3,7 @@ package dev.resilientrpc.retry;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -69,6 +70,14 @@ public final class InstanceCircuitBreakers {
 	public @Nullable CircuitBreaker find(ServiceInstance instance) {
 		CircuitBreaker breaker = this.breakers.get(instance);
 		return (breaker != null) ? breaker : this.registry.find(nameOf(instance)).orElse(null);
+	}
+
+	/**
+	 * Visit the breakers made so far.
+	 * @param action called with each instance and its breaker
+	 */
+	public void forEach(BiConsumer<ServiceInstance, CircuitBreaker> action) {
+		this.breakers.forEach(action);
 	}
 
 	private CircuitBreaker create(ServiceInstance instance) {

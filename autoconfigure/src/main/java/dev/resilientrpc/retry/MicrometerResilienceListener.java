@@ -11,21 +11,23 @@ import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.client.ClientCall;
+import dev.resilientrpc.observation.ResilientRpcMeters;
 
 /**
  * Records what the resilience machinery does as Micrometer meters:
  * <ul>
- * <li>{@code rpc.client.calls} (timer; tags {@code service}, {@code method},
+ * <li>{@code resilientrpc.client.calls} (timer; tags {@code service}, {@code method},
  * {@code outcome} = {@code success} or the simple name of the exception): logical calls
  * and their duration;</li>
- * <li>{@code rpc.client.attempts} (counter; {@code service}, {@code method}): attempts
- * sent;</li>
- * <li>{@code rpc.client.retries} (counter; {@code service}, {@code method},
+ * <li>{@code resilientrpc.client.attempts} (counter; {@code service}, {@code method}):
+ * attempts sent;</li>
+ * <li>{@code resilientrpc.client.retries} (counter; {@code service}, {@code method},
  * {@code reason}): retries by {@link RetryReason};</li>
- * <li>{@code rpc.client.retry.budget.exhausted} (counter; {@code service}): failures not
- * retried because the budget was spent;</li>
- * <li>{@code rpc.client.retry.budget.tokens} (gauge; {@code service}): tokens left;</li>
- * <li>{@code rpc.client.circuitbreaker.transitions} (counter; {@code service},
+ * <li>{@code resilientrpc.client.retry.budget.exhausted} (counter; {@code service}):
+ * failures not retried because the budget was spent;</li>
+ * <li>{@code resilientrpc.client.retry.budget.tokens} (gauge; {@code service}): tokens
+ * left;</li>
+ * <li>{@code resilientrpc.client.circuitbreaker.transitions} (counter; {@code service},
  * {@code name}, {@code from}, {@code to}): breaker state changes.</li>
  * </ul>
  * Meters are looked up once per method and cached, so recording allocates nothing.
@@ -52,7 +54,9 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 	 * @param service the service
 	 */
 	public void bindBudget(RetryBudgets budgets, String service) {
-		Gauge.builder("rpc.client.retry.budget.tokens", budgets, (all) -> all.forService(service).getTokens())
+		Gauge
+			.builder(ResilientRpcMeters.CLIENT + "retry.budget.tokens", budgets,
+					(all) -> all.forService(service).getTokens())
 			.tag("service", service)
 			.description("Tokens left in the service's retry budget")
 			.register(this.registry);
@@ -79,7 +83,7 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 	public void onBudgetExhausted(ClientCall call) {
 		this.exhausted
 			.computeIfAbsent(call.getService(),
-					(service) -> Counter.builder("rpc.client.retry.budget.exhausted")
+					(service) -> Counter.builder(ResilientRpcMeters.CLIENT + "retry.budget.exhausted")
 						.tag("service", service)
 						.description("Failed attempts not retried because the retry budget was spent")
 						.register(this.registry))
@@ -95,7 +99,7 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 
 	@Override
 	public void onCircuitBreakerTransition(String service, String breaker, String fromState, String toState) {
-		Counter.builder("rpc.client.circuitbreaker.transitions")
+		Counter.builder(ResilientRpcMeters.CLIENT + "circuitbreaker.transitions")
 			.tag("service", service)
 			.tag("name", breaker)
 			.tag("from", fromState)
@@ -125,14 +129,14 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 			this.registry = registry;
 			this.service = service;
 			this.method = method;
-			this.attempts = Counter.builder("rpc.client.attempts")
+			this.attempts = Counter.builder(ResilientRpcMeters.CLIENT + "attempts")
 				.tags("service", service, "method", method)
 				.description("Attempts sent, first attempts and retries")
 				.register(registry);
 			RetryReason[] reasons = RetryReason.values();
 			this.retries = new Counter[reasons.length];
 			for (RetryReason reason : reasons) {
-				this.retries[reason.ordinal()] = Counter.builder("rpc.client.retries")
+				this.retries[reason.ordinal()] = Counter.builder(ResilientRpcMeters.CLIENT + "retries")
 					.tags("service", service, "method", method, "reason", reason.tag())
 					.description("Retries, by the reason of the failure retried")
 					.register(registry);
@@ -146,7 +150,7 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 		}
 
 		private Timer timer(String outcome) {
-			return Timer.builder("rpc.client.calls")
+			return Timer.builder(ResilientRpcMeters.CLIENT + "calls")
 				.tags("service", this.service, "method", this.method, "outcome", outcome)
 				.description("Logical calls, all attempts included")
 				.register(this.registry);

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.RpcClientProxyFactory;
+import dev.resilientrpc.diagnostics.RpcConfigurationException;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
@@ -146,8 +147,11 @@ public final class RpcMethodSettingsResolver {
 		ResilientRpc onType = AnnotatedElementUtils.findMergedAnnotation(clientInterface, ResilientRpc.class);
 		ResilientRpc onMethod = AnnotatedElementUtils.findMergedAnnotation(method, ResilientRpc.class);
 		if (onType != null && StringUtils.hasText(onType.fallback())) {
-			throw new IllegalStateException("@ResilientRpc(fallback = \"" + onType.fallback() + "\") on "
-					+ clientInterface.getName() + ": a fallback can only be set on a method");
+			throw new RpcConfigurationException(
+					"@ResilientRpc(fallback = \"" + onType.fallback() + "\") on " + clientInterface.getName()
+							+ ": a fallback can only be set on a method",
+					"Move the fallback of " + clientInterface.getSimpleName()
+							+ " to the @ResilientRpc of each method that needs it");
 		}
 		String where = "@ResilientRpc on " + FallbackMethod.describe(clientInterface, method);
 		String policyName = firstText(attribute(onMethod, ResilientRpc::retry), attribute(onType, ResilientRpc::retry));
@@ -159,8 +163,11 @@ public final class RpcMethodSettingsResolver {
 		}
 		RpcRetryPolicy policy = this.policies.get(policyName);
 		if (policy == null) {
-			throw new IllegalStateException(where + " refers to retry policy '" + policyName
-					+ "', which is not defined (define resilient-rpc.retry.policies." + policyName + ")");
+			throw new RpcConfigurationException(
+					where + " refers to retry policy '" + policyName
+							+ "', which is not defined (define resilient-rpc.retry.policies." + policyName + ")",
+					"Define the property 'resilient-rpc.retry.policies." + policyName
+							+ "', or refer to one of the policies defined: " + this.policies.keySet());
 		}
 		boolean idempotent = (onMethod != null && onMethod.idempotent()) || (onType != null && onType.idempotent())
 				|| this.idempotentServices.test(service);
@@ -190,11 +197,14 @@ public final class RpcMethodSettingsResolver {
 			timeout = DurationFormatterUtils.detectAndParse(text.trim());
 		}
 		catch (RuntimeException ex) {
-			throw new IllegalStateException(where + " has timeout '" + text
-					+ "', which is not a duration (expected: such as 500ms, 2s or PT2S)", ex);
+			throw new RpcConfigurationException(
+					where + " has timeout '" + text
+							+ "', which is not a duration (expected: such as 500ms, 2s or PT2S)",
+					"Set the timeout to a duration such as 500ms, 2s or PT2S", ex);
 		}
 		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalStateException(where + " has timeout '" + text + "' (expected: > 0)");
+			throw new RpcConfigurationException(where + " has timeout '" + text + "' (expected: > 0)",
+					"Set the timeout to a duration greater than zero, or leave it out for the policy's");
 		}
 		return timeout;
 	}

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +27,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.resilientrpc.observation.DefaultRpcServerObservationConvention;
+import dev.resilientrpc.observation.RpcObservationDocumentation;
+import dev.resilientrpc.observation.RpcServerObservationContext;
+import dev.resilientrpc.observation.RpcServerObservationConvention;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 
@@ -39,12 +45,19 @@ import dev.resilientrpc.protocol.RpcErrorException;
  * An exception thrown by the method becomes error {@code -32000} with its class and
  * message in {@code data}; an {@link RpcErrorException} becomes the error it describes.
  * No stack trace ever leaves the server.
+ *
+ * <p>
+ * With an {@link ObservationRegistry} each request is one observation
+ * ({@code rpc.server.call.duration}, see {@link RpcObservationDocumentation#SERVER_CALL})
+ * that continues the caller's trace from the request headers.
  */
 public final class JsonRpcServer {
 
 	private static final Log logger = LogFactory.getLog(JsonRpcServer.class);
 
 	private static final byte[] RESULT_PREFIX = "{\"jsonrpc\":\"2.0\",\"result\":".getBytes(StandardCharsets.UTF_8);
+
+	private static final RpcServerObservationConvention DEFAULT_OBSERVATION_CONVENTION = new DefaultRpcServerObservationConvention();
 
 	private static final byte[] ID_PREFIX = ",\"id\":".getBytes(StandardCharsets.UTF_8);
 
@@ -61,6 +74,10 @@ public final class JsonRpcServer {
 	private final int maxBatchSize;
 
 	private final Map<RpcMethodHandler, JavaType[]> parameterTypes = new IdentityHashMap<>();
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable RpcServerObservationConvention observationConvention;
 
 	/**
 	 * Create a new server.
@@ -217,7 +234,33 @@ public final class JsonRpcServer {
 		}
 		String methodName = request.get("method").asString();
 		RpcMethodHandler handler = this.registry.find(methodName);
+		if (this.observationRegistry.isNoop()) {
+			return execute(request, methodName, handler, id, notification, headers, Observation.NOOP);
+		}
+		String observed = (handler != null) ? methodName : RpcServerObservationContext.UNKNOWN_METHOD;
+		// behind an HTTP server observation the request's trace is continued already
+		boolean inCurrentTrace = this.observationRegistry.getCurrentObservation() != null;
+		Observation observation = RpcObservationDocumentation.SERVER_CALL
+			.observation(this.observationConvention, DEFAULT_OBSERVATION_CONVENTION,
+					() -> new RpcServerObservationContext(observed, headers, inCurrentTrace), this.observationRegistry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Outcome outcome = execute(request, methodName, handler, id, notification, headers, observation);
+			if (outcome != null && outcome.errorCode() != 0) {
+				errorCode(observation, outcome.errorCode());
+			}
+			return outcome;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private @Nullable Outcome execute(JsonNode request, String methodName, @Nullable RpcMethodHandler handler,
+			@Nullable JsonNode id, boolean notification, Function<String, @Nullable String> headers,
+			Observation observation) {
 		if (handler == null) {
+			errorCode(observation, RpcErrorCodes.METHOD_NOT_FOUND);
 			return notification ? null
 					: error(id, RpcErrorCodes.METHOD_NOT_FOUND, "Method not found", Map.of("method", methodName));
 		}
@@ -226,6 +269,7 @@ public final class JsonRpcServer {
 			arguments = bind(handler, request.get("params"));
 		}
 		catch (InvalidParamsException ex) {
+			errorCode(observation, RpcErrorCodes.INVALID_PARAMS);
 			return notification ? null : error(id, RpcErrorCodes.INVALID_PARAMS, "Invalid params", ex.data);
 		}
 		Object result;
@@ -233,6 +277,8 @@ public final class JsonRpcServer {
 			result = this.chain.proceed(new ServerCall(handler, arguments, headers, notification));
 		}
 		catch (RpcErrorException ex) {
+			errorCode(observation, ex.getCode());
+			observation.error(ex);
 			return notification ? null
 					: error(id, ex.getCode(), String.valueOf(ex.getMessage()), ex.getData(), ex.getRetryAfterMillis());
 		}
@@ -240,6 +286,8 @@ public final class JsonRpcServer {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Method " + methodName + " threw", ex);
 			}
+			errorCode(observation, RpcErrorCodes.APPLICATION_ERROR);
+			observation.error(ex);
 			if (notification) {
 				return null;
 			}
@@ -250,6 +298,29 @@ public final class JsonRpcServer {
 			return null;
 		}
 		return success(handler, result, id);
+	}
+
+	private static void errorCode(Observation observation, int code) {
+		if (observation.getContext() instanceof RpcServerObservationContext context) {
+			context.setErrorCode(code);
+		}
+	}
+
+	/**
+	 * Record an observation of every call in a registry, named and tagged by the default
+	 * convention unless one is set. Without a registry nothing is observed.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Name and tag the observations of calls with a convention of one's own.
+	 * @param observationConvention the convention, or {@code null} for the default one
+	 */
+	public void setObservationConvention(@Nullable RpcServerObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	private static @Nullable String validate(JsonNode request, @Nullable JsonNode idNode) {

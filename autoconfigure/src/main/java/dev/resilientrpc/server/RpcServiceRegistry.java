@@ -12,6 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.diagnostics.RpcConfigurationException;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -50,13 +51,17 @@ public final class RpcServiceRegistry {
 			}
 			String service = annotation.value();
 			if (service.isBlank() || service.contains(".")) {
-				throw new IllegalStateException("@RpcService on " + userClass.getName() + " has name '" + service
-						+ "' (expected: a non-blank name without '.')");
+				throw new RpcConfigurationException(
+						"@RpcService on " + userClass.getName() + " has name '" + service
+								+ "' (expected: a non-blank name without '.')",
+						"Give @RpcService on " + userClass.getSimpleName()
+								+ " a name without '.': JSON-RPC methods are named <service>.<method>");
 			}
 			String previous = beanByService.putIfAbsent(service, beanName);
 			if (previous != null) {
-				throw new IllegalStateException("Service '" + service + "' is exported by two beans: '" + previous
-						+ "' and '" + beanName + "'");
+				throw new RpcConfigurationException(
+						"Service '" + service + "' is exported by two beans: '" + previous + "' and '" + beanName + "'",
+						"Export service '" + service + "' from one bean, or give one of them another @RpcService name");
 			}
 			Class<?> api = exportedInterface(userClass, annotation);
 			for (Method method : api.getMethods()) {
@@ -65,9 +70,12 @@ public final class RpcServiceRegistry {
 				}
 				RpcMethodHandler handler = new RpcMethodHandler(service, bean, method);
 				if (methods.putIfAbsent(handler.getName(), handler) != null) {
-					throw new IllegalStateException("Interface " + api.getName() + " exported as '" + service
-							+ "' overloads method '" + method.getName()
-							+ "': JSON-RPC names methods by name only, so give each overload its own name");
+					throw new RpcConfigurationException(
+							"Interface " + api.getName() + " exported as '" + service + "' overloads method '"
+									+ method.getName()
+									+ "': JSON-RPC names methods by name only, so give each overload its own name",
+							"Rename the overloads of " + api.getSimpleName() + "." + method.getName()
+									+ " so that each method of the interface has its own name");
 				}
 			}
 		});
@@ -78,8 +86,11 @@ public final class RpcServiceRegistry {
 	private static Class<?> exportedInterface(Class<?> userClass, RpcService annotation) {
 		if (annotation.api() != void.class) {
 			if (!annotation.api().isInterface() || !annotation.api().isAssignableFrom(userClass)) {
-				throw new IllegalStateException("@RpcService(api = " + annotation.api().getName() + ") on "
-						+ userClass.getName() + " must name an interface that the class implements");
+				throw new RpcConfigurationException(
+						"@RpcService(api = " + annotation.api().getName() + ") on " + userClass.getName()
+								+ " must name an interface that the class implements",
+						"Set @RpcService(api = ...) on " + userClass.getSimpleName()
+								+ " to one of the interfaces it implements");
 			}
 			return annotation.api();
 		}
@@ -92,10 +103,14 @@ public final class RpcServiceRegistry {
 			}
 		}
 		if (candidates.size() != 1) {
-			throw new IllegalStateException("@RpcService on " + userClass.getName() + " implements "
-					+ ((candidates.isEmpty()) ? "no application interface"
-							: "several application interfaces " + List.copyOf(candidates))
-					+ ": name the exported interface with @RpcService(api = ...)");
+			throw new RpcConfigurationException(
+					"@RpcService on " + userClass.getName() + " implements "
+							+ ((candidates.isEmpty()) ? "no application interface"
+									: "several application interfaces " + List.copyOf(candidates))
+							+ ": name the exported interface with @RpcService(api = ...)",
+					candidates.isEmpty() ? "Make " + userClass.getSimpleName() + " implement the interface to export"
+							: "Name the exported interface with @RpcService(api = ...) on "
+									+ userClass.getSimpleName());
 		}
 		return candidates.iterator().next();
 	}

@@ -13,12 +13,17 @@ import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.resilientrpc.observation.DefaultRpcClientObservationConvention;
+import dev.resilientrpc.observation.RpcClientObservationContext;
+import dev.resilientrpc.observation.RpcObservationDocumentation;
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
@@ -39,6 +44,8 @@ public final class Forwarder {
 
 	private static final String UNREACHABLE = "owner-unreachable";
 
+	private static final DefaultRpcClientObservationConvention DEFAULT_OBSERVATION_CONVENTION = new DefaultRpcClientObservationConvention();
+
 	private final ObjectMapper mapper;
 
 	private final HttpClient http;
@@ -48,6 +55,8 @@ public final class Forwarder {
 	private final long retryAfterMillis;
 
 	private final @Nullable CallSigner signer;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * Create a forwarder.
@@ -95,6 +104,46 @@ public final class Forwarder {
 	 * @throws RpcErrorException the owner's error, or why the call could not be forwarded
 	 */
 	public Object forward(ServerCall call, String endpoint, long deadlineNanos) {
+		if (this.observationRegistry.isNoop()) {
+			return send(call, endpoint, deadlineNanos, Map.of());
+		}
+		// the hop is a client call of its own, so that a trace shows client -> node ->
+		// owner
+		Map<String, String> traceHeaders = new LinkedHashMap<>();
+		Observation observation = RpcObservationDocumentation.CLIENT_CALL
+			.observation(null, DEFAULT_OBSERVATION_CONVENTION, () -> {
+				RpcClientObservationContext context = new RpcClientObservationContext(call.getMethod().getService(),
+						call.getMethod().getName(), traceHeaders);
+				context.setServer(URI.create(endpoint));
+				context.addAttempt();
+				return context;
+			}, this.observationRegistry)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return send(call, endpoint, deadlineNanos, traceHeaders);
+		}
+		catch (RpcErrorException ex) {
+			if (observation.getContext() instanceof RpcClientObservationContext context) {
+				context.setErrorCode(ex.getCode());
+			}
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	/**
+	 * Record the forwarding of each call as a client observation
+	 * ({@code rpc.client.call.duration}), whose trace context the owner continues.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	private Object send(ServerCall call, String endpoint, long deadlineNanos, Map<String, String> traceHeaders) {
 		long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
 		ObjectNode request = this.mapper.createObjectNode();
 		request.put("jsonrpc", "2.0");
@@ -125,6 +174,7 @@ public final class Forwarder {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(body));
 		headers.forEach(builder::header);
+		traceHeaders.forEach(builder::header);
 		HttpResponse<byte[]> response;
 		try {
 			response = this.http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerAutoConfiguration;
-import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpoint;
-import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpoint.ServiceDescriptor;
+import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpointContributor;
+import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerEndpointContributor.ServiceDescriptor;
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.client.ClientInterceptorChain;
 import dev.resilientrpc.client.FirstHealthyInstanceSelector;
@@ -220,21 +220,21 @@ class LoadBalancerAutoConfigurationTests {
 
 	@Test
 	void endpointShowsTheRingWhenExposed() {
-		this.runner.withPropertyValues("management.endpoints.web.exposure.include=rpcloadbalancer").run((context) -> {
-			LoadBalancerEndpoint endpoint = context.getBean(LoadBalancerEndpoint.class);
-			ServiceDescriptor kv = endpoint.services().services().get("kv");
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=resilientrpc").run((context) -> {
+			LoadBalancerEndpointContributor endpoint = context.getBean(LoadBalancerEndpointContributor.class);
+			ServiceDescriptor kv = endpoint.describe().get("kv");
 			assertThat(kv.instances()).hasSize(2);
 			assertThat(kv.instances().get(0).state()).isEqualTo("AVAILABLE");
 			assertThat(kv.instances().get(0).ringShare() + kv.instances().get(1).ringShare()).isCloseTo(1.0,
 					within(1e-9));
-			assertThat(endpoint.service("kv")).isEqualTo(kv);
-			assertThat(endpoint.service("nope")).isNull();
+			assertThat(endpoint.describe("kv")).isEqualTo(kv);
+			assertThat(endpoint.describe("nope")).isNull();
 		});
 	}
 
 	@Test
 	void endpointIsNotCreatedUnlessExposed() {
-		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LoadBalancerEndpoint.class));
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(LoadBalancerEndpointContributor.class));
 	}
 
 	private static void assertFailure(AssertableApplicationContext context, String property, String reason) {

@@ -413,23 +413,23 @@ class OrderingInterceptorsTests {
 		call("append", "[\"acct\",\"old\"]", headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 4)));
 		call("label", "[\"acct\",\"old\"]", headers(RpcHeaders.ORDERING_KEY, "acct", RpcHeaders.TIMESTAMP, ts(0, 4)));
 		call("append", "[\"acct\",\"x\"]", headers(RpcHeaders.TIMESTAMP, ts(10_000, 0)));
-		assertThat(this.meters.get("resilient.rpc.ordering.replays").tag("method", "ledger.append").counter().count())
+		assertThat(this.meters.get("resilientrpc.ordering.replays").tag("method", "ledger.append").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.key.reused").counter().count()).isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.stale").tag("policy", "reject").counter().count())
+		assertThat(this.meters.get("resilientrpc.ordering.key.reused").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("resilientrpc.ordering.stale").tag("policy", "reject").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.stale").tag("policy", "ignore").counter().count())
+		assertThat(this.meters.get("resilientrpc.ordering.stale").tag("policy", "ignore").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.clock.skew").counter().count()).isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.turn.wait").tag("method", "ledger.append").timer().count())
+		assertThat(this.meters.get("resilientrpc.ordering.clock.skew").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("resilientrpc.ordering.turn.wait").tag("method", "ledger.append").timer().count())
 			.isEqualTo(4);
-		assertThat(this.meters.get("resilient.rpc.ordering.turn.wait").tag("method", "ledger.label").timer().count())
+		assertThat(this.meters.get("resilientrpc.ordering.turn.wait").tag("method", "ledger.label").timer().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.store")
+		assertThat(this.meters.get("resilientrpc.ordering.store")
 			.tags("operation", "begin", "outcome", "success")
 			.timer()
 			.count()).isEqualTo(5);
-		assertThat(this.meters.get("resilient.rpc.ordering.store")
+		assertThat(this.meters.get("resilientrpc.ordering.store")
 			.tags("operation", "end", "outcome", "success")
 			.timer()
 			.count()).isEqualTo(1);
@@ -439,9 +439,9 @@ class OrderingInterceptorsTests {
 	void shedAndFailOpenCallsAreCountedInMetrics() {
 		this.store = new FailingStore(this.store.getWatermarkTtl(), true, false);
 		call("append", "[\"acct\",\"a\"]", headers(RpcHeaders.ORDERING_KEY, "acct"));
-		assertThat(this.meters.get("resilient.rpc.ordering.shed").tag("reason", "store-unavailable").counter().count())
+		assertThat(this.meters.get("resilientrpc.ordering.shed").tag("reason", "store-unavailable").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get("resilient.rpc.ordering.store").tag("outcome", "failure").timer().count())
+		assertThat(this.meters.get("resilientrpc.ordering.store").tag("outcome", "failure").timer().count())
 			.isEqualTo(1);
 	}
 

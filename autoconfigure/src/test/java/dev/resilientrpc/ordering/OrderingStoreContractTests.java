@@ -1,5 +1,7 @@
 package dev.resilientrpc.ordering;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,19 @@ abstract class OrderingStoreContractTests {
 		Attempt attempt = begin(slot, claim);
 		assertThat(attempt.decision()).isEqualTo(Admission.Decision.ADMITTED);
 		store().end(attempt.ticket(), true, outcome);
+	}
+
+	@Test
+	void aSampleOfHighWaterMarksShowsKeysWithTheirMarksAndIsBounded() {
+		String plain = unique("sample");
+		String braced = unique("{sample}%7B");
+		long now = System.currentTimeMillis() << 16;
+		run(slot(plain, now + 1), null, null);
+		run(slot(braced, now + 2), null, null);
+
+		Map<String, Long> sample = store().sampleHighWaterMarks(100_000);
+		assertThat(sample).containsEntry(plain, now + 1).containsEntry(braced, now + 2);
+		assertThat(store().sampleHighWaterMarks(1)).hasSize(1);
 	}
 
 	@Test

@@ -50,9 +50,10 @@ class BudgetIntegrationTests {
 		assertThat(failures.subList(1, calls))
 			.allSatisfy((ex) -> assertThat(ex).isInstanceOf(RetryBudgetExhaustedException.class)
 				.hasMessageContaining("Retry budget of service 'outage' is exhausted"));
-		assertThat(meters.counter("rpc.client.retry.budget.exhausted", "service", "outage").count())
+		assertThat(meters.counter("resilientrpc.client.retry.budget.exhausted", "service", "outage").count())
 			.isEqualTo(calls - 1);
-		assertThat(meters.get("rpc.client.retry.budget.tokens").tag("service", "outage").gauge().value()).isZero();
+		assertThat(meters.get("resilientrpc.client.retry.budget.tokens").tag("service", "outage").gauge().value())
+			.isZero();
 	}
 
 }

@@ -55,11 +55,12 @@ class CircuitBreakerIntegrationTests {
 		});
 		MeterRegistry meters = this.fixture.client(MeterRegistry.class);
 		assertThat(meters
-			.counter("rpc.client.circuitbreaker.transitions", "service", "cluster", "name", breaker.getName(), "from",
-					"CLOSED", "to", "OPEN")
+			.counter("resilientrpc.client.circuitbreaker.transitions", "service", "cluster", "name", breaker.getName(),
+					"from", "CLOSED", "to", "OPEN")
 			.count()).isEqualTo(1);
 		assertThat(meters
-			.counter("rpc.client.retries", "service", "cluster", "method", "cluster.read", "reason", "transport")
+			.counter("resilientrpc.client.retries", "service", "cluster", "method", "cluster.read", "reason",
+					"transport")
 			.count()).isEqualTo(2);
 	}
 

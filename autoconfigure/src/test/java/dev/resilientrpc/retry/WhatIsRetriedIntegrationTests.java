@@ -155,7 +155,7 @@ class WhatIsRetriedIntegrationTests {
 	}
 
 	static double attempts(MeterRegistry meters, String service) {
-		return meters.find("rpc.client.attempts")
+		return meters.find("resilientrpc.client.attempts")
 			.tag("service", service)
 			.counters()
 			.stream()

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.resilientrpc.annotation.StalePolicy;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
 import dev.resilientrpc.autoconfigure.RpcRedisProperties;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointMetrics;
 import dev.resilientrpc.checkpoint.CheckpointStore;
@@ -41,6 +42,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -202,10 +204,11 @@ public final class CheckpointAutoConfiguration {
 	static class EndpointConfiguration {
 
 		@Bean
-		@ConditionalOnAvailableEndpoint
+		@Order(300)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
 		@ConditionalOnMissingBean
-		CheckpointEndpoint checkpointEndpoint(CheckpointManager manager) {
-			return new CheckpointEndpoint(manager);
+		CheckpointEndpointContributor rpcCheckpointEndpointContributor(CheckpointManager manager) {
+			return new CheckpointEndpointContributor(manager);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,6 +20,7 @@ import dev.resilientrpc.client.RpcClient;
 import dev.resilientrpc.client.RpcClientProxyFactory;
 import dev.resilientrpc.client.RpcTransport;
 import dev.resilientrpc.cluster.ServiceInstanceSupplier;
+import dev.resilientrpc.observation.RpcClientObservationConvention;
 import dev.resilientrpc.cluster.StaticServiceInstances;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,7 +45,10 @@ import org.springframework.web.client.RestClient;
  * interface in the application's packages becomes a bean whose calls run through the
  * client interceptor chain and go out over a pooled HTTP connection. A service with
  * {@code ssl.bundle} gets a connection pool of its own that uses that {@link SslBundle};
- * {@link RpcRestClientCustomizer} beans customize each service's client.
+ * {@link RpcRestClientCustomizer} beans customize each service's client. With an
+ * {@link ObservationRegistry} bean every logical call is observed
+ * ({@code rpc.client.call.duration}); an {@link RpcClientObservationConvention} bean
+ * replaces the default names and keys.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
@@ -119,8 +124,13 @@ public final class RpcClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcClient rpcClient(ObjectProvider<ClientInterceptor> interceptors, RpcTransport transport) {
-		return new RpcClient(interceptors.orderedStream().toList(), transport);
+	RpcClient rpcClient(ObjectProvider<ClientInterceptor> interceptors, RpcTransport transport,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RpcClientObservationConvention> observationConvention) {
+		RpcClient client = new RpcClient(interceptors.orderedStream().toList(), transport);
+		observationRegistry.ifUnique(client::setObservationRegistry);
+		client.setObservationConvention(observationConvention.getIfUnique());
+		return client;
 	}
 
 	@Bean

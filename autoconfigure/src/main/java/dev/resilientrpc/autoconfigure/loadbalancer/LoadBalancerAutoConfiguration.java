@@ -24,8 +24,8 @@ import org.springframework.context.annotation.Import;
  * Auto-configuration of the consistent-hash load balancer: it replaces the default
  * instance selector of the JSON-RPC client proxies, takes instances from Spring Cloud's
  * {@code DiscoveryClient} for services without configured instances when one is present,
- * and publishes its state as metrics and as the {@code rpcloadbalancer} Actuator
- * endpoint.
+ * and publishes its state as metrics and as the {@code loadBalancer} part of the
+ * {@code resilientrpc} Actuator endpoint.
  */
 @AutoConfiguration(before = RpcClientAutoConfiguration.class,
 		afterName = { "org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration",

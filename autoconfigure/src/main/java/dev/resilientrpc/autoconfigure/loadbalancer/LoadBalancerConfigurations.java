@@ -3,6 +3,7 @@ package dev.resilientrpc.autoconfigure.loadbalancer;
 import java.util.Map;
 
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.client.InstanceAvailability;
 import dev.resilientrpc.client.InstanceSelector;
 import dev.resilientrpc.cluster.InstanceWeights;
@@ -24,6 +25,7 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 /**
  * The configurations {@link LoadBalancerAutoConfiguration} imports, in an order that
@@ -107,13 +109,14 @@ final class LoadBalancerConfigurations {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 	@ConditionalOnBean(ConsistentHashLoadBalancer.class)
-	@ConditionalOnAvailableEndpoint(LoadBalancerEndpoint.class)
 	static class EndpointConfiguration {
 
 		@Bean
+		@Order(100)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
 		@ConditionalOnMissingBean
-		LoadBalancerEndpoint rpcLoadBalancerEndpoint(ConsistentHashLoadBalancer balancer) {
-			return new LoadBalancerEndpoint(balancer);
+		LoadBalancerEndpointContributor rpcLoadBalancerEndpointContributor(ConsistentHashLoadBalancer balancer) {
+			return new LoadBalancerEndpointContributor(balancer);
 		}
 
 	}

@@ -14,28 +14,29 @@ import io.micrometer.core.instrument.Timer;
 
 import dev.resilientrpc.ordering.OrderingListener;
 import dev.resilientrpc.annotation.StalePolicy;
+import dev.resilientrpc.observation.ResilientRpcMeters;
 
 /**
  * Records the decisions of the ordering and idempotency interceptors as Micrometer
  * meters:
  * <ul>
- * <li>{@code resilient.rpc.ordering.stale} (counter; {@code method}, {@code policy}):
+ * <li>{@code resilientrpc.ordering.stale} (counter; {@code method}, {@code policy}):
  * stale calls rejected or ignored;</li>
- * <li>{@code resilient.rpc.ordering.replays} (counter; {@code method}): outcomes replayed
+ * <li>{@code resilientrpc.ordering.replays} (counter; {@code method}): outcomes replayed
  * to retries;</li>
- * <li>{@code resilient.rpc.ordering.duplicates} (counter; {@code method}): attempts
+ * <li>{@code resilientrpc.ordering.duplicates} (counter; {@code method}): attempts
  * refused because the same call was in flight;</li>
- * <li>{@code resilient.rpc.ordering.key.reused} (counter; {@code method}): idempotency
+ * <li>{@code resilientrpc.ordering.key.reused} (counter; {@code method}): idempotency
  * keys reused for another call;</li>
- * <li>{@code resilient.rpc.ordering.clock.skew} (counter): timestamps refused as too far
+ * <li>{@code resilientrpc.ordering.clock.skew} (counter): timestamps refused as too far
  * ahead;</li>
- * <li>{@code resilient.rpc.ordering.turn.wait} (timer; {@code method}): time ordered
- * calls waited for their turn, reorder window included;</li>
- * <li>{@code resilient.rpc.ordering.shed} (counter; {@code method}, {@code reason}):
- * calls shed with -32002;</li>
- * <li>{@code resilient.rpc.ordering.fail.open} (counter; {@code method}): calls run
+ * <li>{@code resilientrpc.ordering.turn.wait} (timer; {@code method}): time ordered calls
+ * waited for their turn, reorder window included;</li>
+ * <li>{@code resilientrpc.ordering.shed} (counter; {@code method}, {@code reason}): calls
+ * shed with -32002;</li>
+ * <li>{@code resilientrpc.ordering.fail.open} (counter; {@code method}): calls run
  * without the unavailable store;</li>
- * <li>{@code resilient.rpc.ordering.store} (timer; {@code operation}, {@code outcome}):
+ * <li>{@code resilientrpc.ordering.store} (timer; {@code operation}, {@code outcome}):
  * latency of the store's begin and end operations.</li>
  * </ul>
  * Meters are cached per tag combination, so recording allocates nothing after the first
@@ -43,7 +44,7 @@ import dev.resilientrpc.annotation.StalePolicy;
  */
 public final class MicrometerOrderingListener implements OrderingListener {
 
-	private static final String PREFIX = "resilient.rpc.ordering.";
+	private static final String PREFIX = ResilientRpcMeters.ORDERING;
 
 	private final MeterRegistry registry;
 

@@ -50,7 +50,8 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(JsonMapper.class)
 @ConditionalOnBooleanProperty(name = "resilient-rpc.ordering.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ OrderingProperties.class, RpcRedisProperties.class })
-@Import({ OrderingStoreConfigurations.Redis.class, OrderingStoreConfigurations.InMemory.class })
+@Import({ OrderingStoreConfigurations.Redis.class, OrderingStoreConfigurations.InMemory.class,
+		OrderingStoreConfigurations.Endpoint.class })
 public final class OrderingAutoConfiguration {
 
 	@Bean

@@ -3,11 +3,13 @@ package dev.resilientrpc.autoconfigure.ordering;
 import java.time.Clock;
 
 import dev.resilientrpc.autoconfigure.RpcRedisProperties;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.ordering.InMemoryOrderingStore;
 import dev.resilientrpc.ordering.OrderingStore;
 import dev.resilientrpc.ordering.RedisOrderingStore;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -68,6 +71,25 @@ final class OrderingStoreConfigurations {
 			}
 			return new InMemoryOrderingStore(Clock.systemUTC(), properties.getIdempotency().getTtl(),
 					properties.getWatermarkTtl(), properties.getInMemory().getMaxRecords());
+		}
+
+	}
+
+	/**
+	 * The {@code ordering} part of the {@code resilientrpc} endpoint; imported after the
+	 * store configurations, so that their store is known when its condition is read.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class Endpoint {
+
+		@Bean
+		@Order(500)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
+		@ConditionalOnBean(OrderingStore.class)
+		@ConditionalOnMissingBean
+		OrderingEndpointContributor rpcOrderingEndpointContributor(OrderingStore store) {
+			return new OrderingEndpointContributor(store);
 		}
 
 	}

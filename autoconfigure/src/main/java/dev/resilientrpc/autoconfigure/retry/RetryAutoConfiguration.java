@@ -11,6 +11,7 @@ import dev.resilientrpc.annotation.ResilientRpc;
 import dev.resilientrpc.autoconfigure.client.RpcClientAutoConfiguration;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
 import dev.resilientrpc.autoconfigure.client.RpcRequestFactoryBuilderCustomizer;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.autoconfigure.retry.RetryProperties.Budget;
 import dev.resilientrpc.autoconfigure.retry.RetryProperties.ServiceBudget;
 import dev.resilientrpc.retry.AttemptTimer;
@@ -32,6 +33,7 @@ import dev.resilientrpc.retry.Ticker;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -44,6 +46,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.util.ClassUtils;
 
@@ -64,7 +67,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnBooleanProperty(name = "resilient-rpc.retry.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RetryProperties.class)
 @Import({ RetryAutoConfiguration.MicrometerConfiguration.class, RetryAutoConfiguration.NoMicrometerConfiguration.class,
-		RetryAutoConfiguration.HttpComponentsConfiguration.class })
+		RetryAutoConfiguration.HttpComponentsConfiguration.class, RetryAutoConfiguration.EndpointConfiguration.class })
 public final class RetryAutoConfiguration {
 
 	@Bean
@@ -191,6 +194,20 @@ public final class RetryAutoConfiguration {
 				}
 			}
 		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class EndpointConfiguration {
+
+		@Bean
+		@Order(200)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
+		@ConditionalOnMissingBean
+		RetryBudgetEndpointContributor rpcRetryBudgetEndpointContributor(RetryBudgets budgets) {
+			return new RetryBudgetEndpointContributor(budgets);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,11 +1,13 @@
 package dev.resilientrpc.autoconfigure.server;
 
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServlet;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.annotation.RpcService;
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
+import dev.resilientrpc.observation.RpcServerObservationConvention;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.JsonRpcServlet;
 import dev.resilientrpc.server.RequestLimits;
@@ -26,7 +28,10 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the JSON-RPC server: exports the beans annotated with
- * {@link RpcService @RpcService} at {@code resilient-rpc.server.path}.
+ * {@link RpcService @RpcService} at {@code resilient-rpc.server.path}. With an
+ * {@link ObservationRegistry} bean every call is observed
+ * ({@code rpc.server.call.duration}, the caller's trace continued); an
+ * {@link RpcServerObservationConvention} bean replaces the default names and keys.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -44,7 +49,9 @@ public final class RpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JsonRpcServer jsonRpcServer(RpcServiceRegistry registry, RpcServerProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ServerInterceptor> interceptors) {
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<ServerInterceptor> interceptors,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RpcServerObservationConvention> observationConvention) {
 		properties.validate();
 		RpcServerProperties.Limits limits = properties.getLimits();
 		StreamReadConstraints constraints = StreamReadConstraints.builder()
@@ -52,8 +59,12 @@ public final class RpcServerAutoConfiguration {
 			.maxNumberLength(limits.getMaxNumberLength())
 			.maxNameLength(limits.getMaxNameLength())
 			.build();
-		return new JsonRpcServer(registry, RpcJsonMapper.from(jsonMapper), interceptors.orderedStream().toList(),
-				properties.getMaxNestingDepth(), properties.getMaxBatchSize(), constraints);
+		JsonRpcServer server = new JsonRpcServer(registry, RpcJsonMapper.from(jsonMapper),
+				interceptors.orderedStream().toList(), properties.getMaxNestingDepth(), properties.getMaxBatchSize(),
+				constraints);
+		observationRegistry.ifUnique(server::setObservationRegistry);
+		server.setObservationConvention(observationConvention.getIfUnique());
+		return server;
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.autoconfigure.RpcJsonMapper;
@@ -15,6 +16,7 @@ import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointProperties;
 import dev.resilientrpc.autoconfigure.checkpoint.ServerCommandReplayer;
 import dev.resilientrpc.autoconfigure.client.RpcClientProperties;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
 import dev.resilientrpc.autoconfigure.loadbalancer.LoadBalancerProperties;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.Checkpointable;
@@ -31,6 +33,7 @@ import dev.resilientrpc.slot.SlotTable;
 import dev.resilientrpc.slot.SlotTables;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -39,6 +42,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -102,11 +107,12 @@ public final class SlotAutoConfiguration {
 	@ConditionalOnMissingBean
 	SlotRouter rpcSlotRouter(SlotTables tables, SlotProperties properties, RpcClientProperties clientProperties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<CallSigner> signer) {
+			ObjectProvider<CallSigner> signer, ObjectProvider<ObservationRegistry> observationRegistry) {
 		String self = tables.all().isEmpty() ? "unknown" : tables.all().get(0).getNodeId();
 		SSLContext sslContext = forwardingSslContext(tables, properties, clientProperties, sslBundles);
 		Forwarder forwarder = new Forwarder(RpcJsonMapper.from(jsonMapper), self, properties.getConnectTimeout(),
 				properties.getRetryAfter(), sslContext, signer.getIfAvailable());
+		observationRegistry.ifUnique(forwarder::setObservationRegistry);
 		return new SlotRouter(tables, forwarder, properties.getRouting(), properties.getRetryAfter());
 	}
 
@@ -138,6 +144,20 @@ public final class SlotAutoConfiguration {
 	@Bean
 	SlotLifecycle rpcSlotLifecycle(SlotTables tables) {
 		return new SlotLifecycle(tables.all());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+	static class EndpointConfiguration {
+
+		@Bean
+		@Order(400)
+		@ConditionalOnAvailableEndpoint(ResilientRpcEndpoint.class)
+		@ConditionalOnMissingBean
+		SlotEndpointContributor rpcSlotEndpointContributor(SlotTables tables) {
+			return new SlotEndpointContributor(tables);
+		}
+
 	}
 
 }

@@ -176,22 +176,22 @@ class CheckpointAutoConfigurationTests {
 
 	@Test
 	void healthIndicatorAndEndpointExistWhenActuatorIsPresent() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints")
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=resilientrpc")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(CheckpointHealthIndicator.class);
-				assertThat(context).hasSingleBean(CheckpointEndpoint.class);
+				assertThat(context).hasSingleBean(CheckpointEndpointContributor.class);
 			});
 	}
 
 	@Test
 	void withoutActuatorThereIsNoHealthIndicatorNorEndpoint() {
-		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=checkpoints")
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=resilientrpc")
 			.withClassLoader(
 					new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(CheckpointHealthIndicator.class);
-				assertThat(context).doesNotHaveBean(CheckpointEndpoint.class);
+				assertThat(context).doesNotHaveBean(CheckpointEndpointContributor.class);
 			});
 	}
 

@@ -3,6 +3,8 @@ package dev.resilientrpc.autoconfigure.client;
 import java.lang.reflect.Proxy;
 import java.util.List;
 
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.Test;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,21 @@ class RpcClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(FirstHealthyInstanceSelector.class);
 			assertThat(context).hasSingleBean(StaticServiceInstances.class);
 		});
+	}
+
+	@Test
+	void whenAnObservationRegistryExistsThenEveryLogicalCallIsObserved() {
+		this.contextRunner.withUserConfiguration(ScanningConfiguration.class)
+			.withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+			.withBean(RpcTransport.class, () -> (call) -> "Hello")
+			.withPropertyValues("resilient-rpc.client.services.greeter.instances=http://localhost:1")
+			.run((context) -> {
+				assertThat(context.getBean(ScannedClient.class).greet("Ada")).isEqualTo("Hello");
+				TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+					.hasSingleObservationThat()
+					.hasNameEqualTo("rpc.client.call.duration")
+					.hasLowCardinalityKeyValue("rpc.method", "greeter.greet");
+			});
 	}
 
 	@Test

@@ -1,10 +1,16 @@
 package dev.resilientrpc.autoconfigure.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 
 import org.junit.jupiter.api.Test;
 
 import dev.resilientrpc.annotation.RpcService;
+import dev.resilientrpc.observation.DefaultRpcServerObservationConvention;
+import dev.resilientrpc.observation.RpcServerObservationConvention;
 import dev.resilientrpc.server.JsonRpcServer;
 import dev.resilientrpc.server.RpcServiceRegistry;
 
@@ -38,6 +44,40 @@ class RpcServerAutoConfigurationTests {
 					ServletRegistrationBean.class);
 			assertThat(registration.getUrlMappings()).containsExactly("/rpc");
 		});
+	}
+
+	@Test
+	void whenAnObservationRegistryExistsThenEveryCallIsObserved() {
+		this.contextRunner.withBean(TestObservationRegistry.class, TestObservationRegistry::create).run((context) -> {
+			greet(context.getBean(JsonRpcServer.class));
+			TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+				.hasSingleObservationThat()
+				.hasNameEqualTo("rpc.server.call.duration")
+				.hasLowCardinalityKeyValue("rpc.method", "greeter.greet");
+		});
+	}
+
+	@Test
+	void aUserObservationConventionReplacesTheDefaultOne() {
+		this.contextRunner.withBean(TestObservationRegistry.class, TestObservationRegistry::create)
+			.withBean(RpcServerObservationConvention.class, () -> new DefaultRpcServerObservationConvention() {
+				@Override
+				public String getName() {
+					return "jsonrpc.calls";
+				}
+			})
+			.run((context) -> {
+				greet(context.getBean(JsonRpcServer.class));
+				TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+					.hasSingleObservationThat()
+					.hasNameEqualTo("jsonrpc.calls");
+			});
+	}
+
+	private static void greet(JsonRpcServer server) {
+		byte[] body = "{\"jsonrpc\":\"2.0\",\"method\":\"greeter.greet\",\"params\":[\"Ada\"],\"id\":1}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThat(server.handle(body, body.length, (name) -> null).status()).isEqualTo(200);
 	}
 
 	@Test

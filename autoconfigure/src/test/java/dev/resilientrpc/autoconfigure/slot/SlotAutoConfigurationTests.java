@@ -11,6 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpoint;
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpointAutoConfiguration;
+import dev.resilientrpc.autoconfigure.slot.SlotEndpointContributor.HeldSlot;
+import dev.resilientrpc.autoconfigure.slot.SlotEndpointContributor.SlotsDescriptor;
 import dev.resilientrpc.autoconfigure.checkpoint.CheckpointAutoConfiguration;
 import dev.resilientrpc.checkpoint.CheckpointManager;
 import dev.resilientrpc.checkpoint.CheckpointedMap;
@@ -119,6 +123,27 @@ class SlotAutoConfigurationTests {
 			assertThat(hash("resilient-rpc:{kv}:members")).containsKey("http://127.0.0.1:8081");
 			assertThat(hash("resilient-rpc:{kv/0003}:owner")).containsEntry("node", "http://127.0.0.1:8081");
 		});
+	}
+
+	@Test
+	void theResilientRpcEndpointShowsTheSlotsHeldHereAndCheckpointsThemOnRequest() {
+		this.kvRunner.withConfiguration(AutoConfigurations.of(ResilientRpcEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=resilientrpc")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SlotEndpointContributor.class);
+				SlotTable<?> table = context.getBean(SlotTables.class).find("kv");
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> table.getSlots().stream().allMatch(SlotTable.SlotStatus::heldHere));
+				ResilientRpcEndpoint endpoint = context.getBean(ResilientRpcEndpoint.class);
+				SlotsDescriptor kv = (SlotsDescriptor) endpoint.service("kv").get("slots");
+				assertThat(kv.nodeId()).isEqualTo("http://127.0.0.1:8081");
+				assertThat(kv.slotCount()).isEqualTo(8);
+				assertThat(kv.held()).extracting(HeldSlot::slot).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+				assertThat(kv.held()).allSatisfy((slot) -> assertThat(slot.epoch()).isPositive());
+				assertThat(kv.holders()).containsEntry("http://127.0.0.1:8081", 8);
+				assertThat(kv.takes()).isEqualTo(8);
+				assertThat((List<?>) endpoint.act("slots", "kv")).hasSize(8);
+			});
 	}
 
 	@Test

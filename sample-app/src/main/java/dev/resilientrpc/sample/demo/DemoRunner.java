@@ -287,7 +287,7 @@ public final class DemoRunner {
 		StringBuilder states = new StringBuilder();
 		for (NodeProcess node : nodes) {
 			boolean up = node.isAlive() && node.isReady();
-			String status = up ? actuator(node, "/actuator/checkpoints") : null;
+			String status = up ? actuator(node, "/actuator/resilientrpc") : null;
 			states.append(node.port()).append(up ? " up " : " DOWN ");
 			if (status != null) {
 				checkpoints += sum(CHECKPOINTS, status);

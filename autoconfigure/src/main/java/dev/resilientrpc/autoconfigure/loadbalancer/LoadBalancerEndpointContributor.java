@@ -7,51 +7,53 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.resilientrpc.autoconfigure.endpoint.ResilientRpcEndpointContributor;
 import dev.resilientrpc.loadbalancer.ConsistentHashLoadBalancer;
 import dev.resilientrpc.loadbalancer.InstanceStatus;
 import dev.resilientrpc.loadbalancer.ServiceStatus;
 
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
-import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Selector;
-
 /**
- * Actuator endpoint {@code rpcloadbalancer}: per service, its instances, whether each
- * takes calls, its weight, its share of the hash ring and its calls in flight.
+ * The {@code loadBalancer} part of the {@code resilientrpc} endpoint: per service, its
+ * instances, whether each takes calls, its weight, its share of the hash ring and its
+ * calls in flight.
  */
-@Endpoint(id = "rpcloadbalancer")
-public class LoadBalancerEndpoint {
+public class LoadBalancerEndpointContributor implements ResilientRpcEndpointContributor {
 
 	private final ConsistentHashLoadBalancer balancer;
 
 	/**
-	 * Create a new endpoint.
+	 * Create a new contributor.
 	 * @param balancer the balancer to show
 	 */
-	public LoadBalancerEndpoint(ConsistentHashLoadBalancer balancer) {
+	public LoadBalancerEndpointContributor(ConsistentHashLoadBalancer balancer) {
 		this.balancer = balancer;
+	}
+
+	@Override
+	public String getName() {
+		return "loadBalancer";
 	}
 
 	/**
 	 * Return every service called so far.
 	 * @return the services by name
 	 */
-	@ReadOperation
-	public ServicesDescriptor services() {
+	@Override
+	public Map<String, ServiceDescriptor> describe() {
 		Map<String, ServiceDescriptor> services = new LinkedHashMap<>();
 		for (ServiceStatus status : this.balancer.status()) {
 			services.put(status.service(), describe(status));
 		}
-		return new ServicesDescriptor(services);
+		return services;
 	}
 
 	/**
 	 * Return one service.
 	 * @param service the service name
-	 * @return the service, or {@code null} (404) if it was never called
+	 * @return the service, or {@code null} if it was never called
 	 */
-	@ReadOperation
-	public @Nullable ServiceDescriptor service(@Selector String service) {
+	@Override
+	public @Nullable ServiceDescriptor describe(String service) {
 		ServiceStatus status = this.balancer.status(service);
 		return (status != null) ? describe(status) : null;
 	}
@@ -65,15 +67,6 @@ public class LoadBalancerEndpoint {
 		}
 		return new ServiceDescriptor(status.ringVersion(), status.virtualNodes(), status.loadFactor(),
 				status.inFlight(), status.failovers(), instances);
-	}
-
-	/**
-	 * Every service.
-	 *
-	 * @param services the services by name
-	 */
-	public record ServicesDescriptor(Map<String, ServiceDescriptor> services) {
-
 	}
 
 	/**
