@@ -28,9 +28,10 @@ public enum RetryReason {
 	TRANSPORT("transport", true, true, true),
 
 	/**
-	 * The server shed the call before running it ({@code -32002}).
+	 * The server shed the call before running it ({@code -32002}, a promise that it did
+	 * not run): retried whether or not the call is safe to repeat.
 	 */
-	OVERLOADED("overloaded", true, true, true),
+	OVERLOADED("overloaded", false, true, true),
 
 	/**
 	 * The server is still running an earlier attempt of the call ({@code -32004}).

@@ -47,15 +47,16 @@ class RetryableFailuresTests {
 	}
 
 	@Test
-	void failuresAfterTheRequestMayHaveRunNeedACallThatIsSafeToRepeat() {
+	void failuresAfterTheRequestMayHaveRunNeedACallThatIsSafeToRepeatButASheddedOneDoesNot() {
 		assertThat(reasonOf(new RpcTimeoutException(ENDPOINT, new IOException()))).isEqualTo(RetryReason.TIMEOUT);
 		assertThat(reasonOf(new RpcTransportException("HTTP 502", ENDPOINT, null))).isEqualTo(RetryReason.TRANSPORT);
 		assertThat(reasonOf(remote(RpcErrorCodes.OVERLOADED))).isEqualTo(RetryReason.OVERLOADED);
 		assertThat(reasonOf(remote(RpcErrorCodes.DUPLICATE_IN_FLIGHT))).isEqualTo(RetryReason.DUPLICATE_IN_FLIGHT);
 		for (RetryReason reason : new RetryReason[] { RetryReason.TIMEOUT, RetryReason.TRANSPORT,
-				RetryReason.OVERLOADED, RetryReason.DUPLICATE_IN_FLIGHT }) {
+				RetryReason.DUPLICATE_IN_FLIGHT }) {
 			assertThat(reason.requiresSafeToRepeat()).as(reason.name()).isTrue();
 		}
+		assertThat(RetryReason.OVERLOADED.requiresSafeToRepeat()).as("-32002 promises the call did not run").isFalse();
 	}
 
 	@Test

@@ -84,10 +84,17 @@ class WhatIsRetriedIntegrationTests {
 	}
 
 	@Test
-	void overloadedIsNotRetriedWhenTheCallIsNotSafeToRepeat() {
+	void overloadedIsRetriedEvenWhenTheCallIsNotSafeToRepeatBecauseItDidNotRun() {
 		String id = script(new Fail(RpcErrorCodes.OVERLOADED), new Ok());
+		assertThat(this.plain.call(id)).isEqualTo("ok " + id);
+		assertThat(Faults.arrivals(id)).hasSize(2);
+	}
+
+	@Test
+	void duplicateInFlightIsNotRetriedWhenTheCallIsNotSafeToRepeat() {
+		String id = script(new Fail(RpcErrorCodes.DUPLICATE_IN_FLIGHT), new Ok());
 		assertThatExceptionOfType(RpcRemoteException.class).isThrownBy(() -> this.plain.call(id))
-			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(RpcErrorCodes.OVERLOADED));
+			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(RpcErrorCodes.DUPLICATE_IN_FLIGHT));
 		assertThat(Faults.arrivals(id)).hasSize(1);
 	}
 

@@ -60,8 +60,9 @@ public class CheckpointProperties {
 	private Duration replicationTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * How long a mutating call waits for its command log append; after that it is refused
-	 * as overloaded (-32002) without running.
+	 * How long a mutating call waits for its command log append: -32002 (it did not run)
+	 * when the append was never sent, -32007 (outcome unknown) when it was sent and no
+	 * answer came.
 	 */
 	private Duration logTimeout = Duration.ofSeconds(2);
 
