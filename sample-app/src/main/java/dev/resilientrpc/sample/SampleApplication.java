@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.resilientrpc.sample.bench.FailoverWindow;
+import dev.resilientrpc.sample.bench.ForwardingCost;
 import dev.resilientrpc.sample.bench.GuaranteedWrites;
 import dev.resilientrpc.sample.demo.DemoOptions;
 import dev.resilientrpc.sample.demo.DemoReport;
@@ -37,9 +38,10 @@ public final class SampleApplication {
 			}
 			case "failover-window" -> FailoverWindow.main(rest);
 			case "guaranteed-writes" -> GuaranteedWrites.main(rest);
+			case "forwarding-cost" -> ForwardingCost.main(rest);
 			default -> {
-				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo', 'failover-window' or "
-						+ "'guaranteed-writes'");
+				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo', 'failover-window', "
+						+ "'guaranteed-writes' or 'forwarding-cost'");
 				System.exit(2);
 			}
 		}

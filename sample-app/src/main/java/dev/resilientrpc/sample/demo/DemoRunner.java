@@ -1,11 +1,6 @@
 package dev.resilientrpc.sample.demo;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +39,6 @@ public final class DemoRunner {
 	private static final Pattern CHECKPOINTS = Pattern.compile("\"checkpoints\"\\s*:\\s*(\\d+)");
 
 	private static final Pattern REPLAYED = Pattern.compile("\"replayedCalls\"\\s*:\\s*(\\d+)");
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
 	private final DemoOptions options;
 
@@ -287,7 +280,7 @@ public final class DemoRunner {
 		StringBuilder states = new StringBuilder();
 		for (NodeProcess node : nodes) {
 			boolean up = node.isAlive() && node.isReady();
-			String status = up ? actuator(node, "/actuator/resilientrpc") : null;
+			String status = up ? node.actuator("/actuator/resilientrpc") : null;
 			states.append(node.port()).append(up ? " up " : " DOWN ");
 			if (status != null) {
 				checkpoints += sum(CHECKPOINTS, status);
@@ -309,22 +302,6 @@ public final class DemoRunner {
 			total += Long.parseLong(matcher.group(1));
 		}
 		return total;
-	}
-
-	private static @Nullable String actuator(NodeProcess node, String path) {
-		try {
-			HttpResponse<String> response = http.send(
-					HttpRequest.newBuilder(URI.create(node.uri() + path)).timeout(Duration.ofMillis(500)).build(),
-					HttpResponse.BodyHandlers.ofString());
-			return (response.statusCode() == 200) ? response.body() : null;
-		}
-		catch (IOException ex) {
-			return null;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
 	}
 
 	private void printReport(DemoReport report, Workload workload) {

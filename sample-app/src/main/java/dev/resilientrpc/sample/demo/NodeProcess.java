@@ -181,6 +181,27 @@ public final class NodeProcess {
 	}
 
 	/**
+	 * Read one of the node's Actuator endpoints.
+	 * @param path the endpoint's path, such as {@code /actuator/resilientrpc}
+	 * @return the body of an HTTP 200 answer, or {@code null} if none came
+	 */
+	public @Nullable String actuator(String path) {
+		try {
+			HttpResponse<String> response = http.send(
+					HttpRequest.newBuilder(URI.create(uri() + path)).timeout(Duration.ofMillis(500)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? response.body() : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/**
 	 * Whether the node answers UP on its readiness endpoint.
 	 * @return whether the node is ready
 	 */
