@@ -390,14 +390,27 @@ public final class SlotTable<T extends Checkpointable> {
 				}
 			}
 			boolean held = partition != null;
+			String releasedTo = slot.movedTo;
+			if (!held && releasedTo != null && !releasedTo.equals(this.holder.node())) {
+				String releasedToUri = this.view.uri(releasedTo);
+				if (releasedToUri != null) {
+					// this node released the slot to that node itself: no read of the
+					// owners
+					// can know better (and a leaving node reads none any more)
+					return new Remote(slot.index, releasedTo, releasedToUri);
+				}
+			}
 			if (!held && slot.ownerRead <= readBefore) {
 				signal();
 			}
 			else if (!held) {
 				View current = this.view;
 				SlotOwner owner = slot.owner;
+				// a holder that is handing the slot over still serves it until it
+				// releases it,
+				// even once it left the live members
 				if (owner != null && owner.isHeld() && !owner.node().equals(this.holder.node())
-						&& current.isLive(owner.node())) {
+						&& (current.isLive(owner.node()) || !owner.handoffTo().isEmpty())) {
 					return new Remote(slot.index, owner.node(), owner.uri());
 				}
 				String movedTo = slot.movedTo;

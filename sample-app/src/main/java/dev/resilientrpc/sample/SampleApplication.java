@@ -6,6 +6,7 @@ import java.util.List;
 import dev.resilientrpc.sample.bench.FailoverWindow;
 import dev.resilientrpc.sample.bench.ForwardingCost;
 import dev.resilientrpc.sample.bench.GuaranteedWrites;
+import dev.resilientrpc.sample.bench.SlotMove;
 import dev.resilientrpc.sample.demo.DemoOptions;
 import dev.resilientrpc.sample.demo.DemoReport;
 import dev.resilientrpc.sample.demo.DemoRunner;
@@ -39,9 +40,10 @@ public final class SampleApplication {
 			case "failover-window" -> FailoverWindow.main(rest);
 			case "guaranteed-writes" -> GuaranteedWrites.main(rest);
 			case "forwarding-cost" -> ForwardingCost.main(rest);
+			case "slot-move" -> SlotMove.main(rest);
 			default -> {
 				System.err.println("Unknown mode '" + mode + "': use 'node', 'demo', 'failover-window', "
-						+ "'guaranteed-writes' or 'forwarding-cost'");
+						+ "'guaranteed-writes', 'forwarding-cost' or 'slot-move'");
 				System.exit(2);
 			}
 		}

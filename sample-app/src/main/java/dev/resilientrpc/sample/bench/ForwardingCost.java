@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +19,6 @@ import java.util.stream.IntStream;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.resilientrpc.cluster.Slots;
 import dev.resilientrpc.sample.demo.DemoRedis;
@@ -40,8 +37,6 @@ import dev.resilientrpc.sample.demo.Ports;
  * [--keys=1000]}; any other {@code --x=y} goes to the nodes.
  */
 public final class ForwardingCost {
-
-	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
 	private final int calls;
 
@@ -113,7 +108,7 @@ public final class ForwardingCost {
 				for (NodeProcess node : two) {
 					node.awaitReady(Duration.ofMinutes(2));
 				}
-				Map<Integer, NodeProcess> before = awaitAllHeld(two);
+				Map<Integer, NodeProcess> before = SlotHolders.awaitAllHeld(two);
 				measureForwarding(two, before);
 				NodeProcess joining = nodes.get(2);
 				long joined = System.nanoTime();
@@ -238,21 +233,6 @@ public final class ForwardingCost {
 	}
 
 	/**
-	 * Wait until every slot is held by one of the nodes, each slot by exactly one.
-	 */
-	private Map<Integer, NodeProcess> awaitAllHeld(List<NodeProcess> nodes) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-		while (System.nanoTime() < deadline) {
-			Map<Integer, NodeProcess> holders = holders(nodes);
-			if (holders != null) {
-				return holders;
-			}
-			Thread.sleep(100);
-		}
-		throw new IllegalStateException("Not every slot was held once within 2 minutes");
-	}
-
-	/**
 	 * Wait until every slot is held once and the joining node holds some, and the table
 	 * stayed so for a few reads in a row.
 	 */
@@ -262,7 +242,7 @@ public final class ForwardingCost {
 		Map<Integer, NodeProcess> last = null;
 		int same = 0;
 		while (System.nanoTime() < deadline) {
-			Map<Integer, NodeProcess> holders = holders(nodes);
+			Map<Integer, NodeProcess> holders = SlotHolders.read(nodes);
 			if (holders != null && holders.containsValue(joining)) {
 				same = holders.equals(last) ? same + 1 : 0;
 				last = holders;
@@ -273,37 +253,6 @@ public final class ForwardingCost {
 			Thread.sleep(100);
 		}
 		throw new IllegalStateException("The slots did not settle within 2 minutes of the join");
-	}
-
-	/**
-	 * Each slot's holder, as the nodes report the slots they hold, or {@code null} while
-	 * some slot is held by none or by more than one.
-	 */
-	private static @Nullable Map<Integer, NodeProcess> holders(List<NodeProcess> nodes) {
-		Map<Integer, NodeProcess> holders = new HashMap<>();
-		int slots = -1;
-		for (NodeProcess node : nodes) {
-			JsonNode part = slotsOf(node);
-			if (part == null) {
-				return null;
-			}
-			slots = part.path("slotCount").asInt();
-			for (JsonNode held : part.path("held")) {
-				if (holders.put(held.path("slot").asInt(), node) != null) {
-					return null;
-				}
-			}
-		}
-		return (slots > 0 && holders.size() == slots) ? holders : null;
-	}
-
-	private static @Nullable JsonNode slotsOf(NodeProcess node) {
-		String body = node.actuator("/actuator/resilientrpc/kv");
-		if (body == null) {
-			return null;
-		}
-		JsonNode part = MAPPER.readTree(body).path("slots");
-		return part.isObject() ? part : null;
 	}
 
 	private static String key(int key) {

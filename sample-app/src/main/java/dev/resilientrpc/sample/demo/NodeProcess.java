@@ -26,6 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class NodeProcess {
 
+	/**
+	 * System property with the nodes' heap size ({@code -Xmx}), {@code 256m} by default.
+	 */
+	public static final String HEAP_PROPERTY = "demo.node.heap";
+
 	private static final HttpClient http = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofMillis(500))
 		.version(HttpClient.Version.HTTP_1_1)
@@ -90,7 +95,7 @@ public final class NodeProcess {
 	public void start() {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx256m");
+		command.add("-Xmx" + System.getProperty(HEAP_PROPERTY, "256m"));
 		command.add("-XX:TieredStopAtLevel=1");
 		// several nodes share the cores: one GC thread each, no background compilation
 		// storms
@@ -190,6 +195,28 @@ public final class NodeProcess {
 			HttpResponse<String> response = http.send(
 					HttpRequest.newBuilder(URI.create(uri() + path)).timeout(Duration.ofMillis(500)).build(),
 					HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? response.body() : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/**
+	 * Run an action of one of the node's Actuator endpoints (an empty {@code POST}).
+	 * @param path the action's path, such as {@code /actuator/resilientrpc/slots/kv}
+	 * @return the body of an HTTP 200 answer, or {@code null} if none came
+	 */
+	public @Nullable String actuatorPost(String path) {
+		try {
+			HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri() + path))
+				.timeout(Duration.ofMinutes(2))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
 			return (response.statusCode() == 200) ? response.body() : null;
 		}
 		catch (IOException ex) {
