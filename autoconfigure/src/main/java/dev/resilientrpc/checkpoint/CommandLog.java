@@ -25,13 +25,15 @@ import org.jspecify.annotations.Nullable;
  * {@link Durability#ASYNC} callers do not wait.
  *
  * <p>
- * An append either certainly did not reach the log (it was refused, never sent, or
- * fenced: {@link CommandLogException#notAppended()}) or may have: a timeout, a lost
- * connection, a {@code WAIT} that did not get its replicas. After the first append of
- * unknown outcome the log stops: every later append is refused without being sent, so
- * that nothing is logged after an entry whose fate is unknown until the partition resyncs
- * (a newer epoch, which fences the entry should it still arrive, and a read of the log
- * after the cursor, which tells whether it did).
+ * An append either certainly did not reach the log (it was refused or never sent, or the
+ * log was fenced before it was sent: {@link CommandLogException#notAppended()}) or may
+ * have: a timeout, a lost connection, a {@code WAIT} that did not get its replicas, or a
+ * batch refused by a newer epoch (the client may have sent it twice, the first time
+ * before the fence). After the first append of unknown outcome the log stops: every later
+ * append is refused without being sent, so that nothing is logged after an entry whose
+ * fate is unknown until the partition resyncs (a newer epoch, which fences the entry
+ * should it still arrive, and a read of the log after the cursor, which tells whether it
+ * did).
  */
 final class CommandLog {
 
@@ -296,8 +298,13 @@ final class CommandLog {
 			result = this.store.append(this.storeName, this.epoch, entries);
 		}
 		catch (CheckpointFencedException ex) {
+			// the log is fenced from now on, but this batch's outcome is unknown: Lettuce
+			// sends a command again after a reconnect (at least once), so the refusal may
+			// answer a second run of a script whose first run appended the batch before
+			// the new epoch was taken, and whose reply was lost with the connection
 			this.fenced = ex;
-			fail(pendings, ex);
+			fail(pendings, new CommandLogException("fenced", "the command log append was refused by a newer epoch, "
+					+ "but an earlier run of it may have been written: " + ex.getMessage(), ex, false));
 			this.listener.fenced(ex);
 			return;
 		}

@@ -234,6 +234,14 @@ public final class MutatingCalls {
 							+ ex.getMessage() + "); it was not executed", partition);
 				}
 				records.unknown(admitted.idempotencyKey());
+				if ("fenced".equals(ex.reason())) {
+					// another node holds the partition with a newer epoch and read its
+					// log:
+					// the retry, sent there, learns the outcome; a resync here would take
+					// the partition back from it
+					throw outcomeUnknown(partition, admitted, "its log append met a newer epoch, and an earlier "
+							+ "run of it may have been written (" + ex.getMessage() + ")");
+				}
 				partition.needResync();
 				lock.unlock();
 				locked = false;
