@@ -49,10 +49,12 @@ class ChaosIT {
 	@Test
 	@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 	void seed3PlainCallsToAnyNodeAndMembershipChanges() throws Exception {
-		// bare clients with lost Redis replies are left out here: that combination found
-		// an
-		// open bug (a bare call answered as not executed that had run, then applied twice
-		// by its retry; 1 run in 5), reproduced on demand by soak with
+		// bare clients with lost Redis replies are left out here until the fix of what
+		// that
+		// combination found has soaked (a bare call answered as not executed that had
+		// run,
+		// then applied twice by its retry, 1 run in 5: an append met a newer epoch on a
+		// second run that Lettuce sent after a reconnect); run it on demand by soak with
 		// -Dchaos.seed=3 -Dchaos.faults=MEMBERSHIP,KILL,PAUSE,REDIS_LOST_REPLIES
 		// -Dchaos.clients=BARE,PLAIN,PROXY -Dchaos.every-node=true; lost replies stay in
 		// seeds 1 and 2
