@@ -2,13 +2,10 @@ package dev.resilientrpc.retry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import org.jspecify.annotations.Nullable;
 
 import dev.resilientrpc.client.ClientCall;
 import dev.resilientrpc.observation.ResilientRpcMeters;
@@ -16,9 +13,6 @@ import dev.resilientrpc.observation.ResilientRpcMeters;
 /**
  * Records what the resilience machinery does as Micrometer meters:
  * <ul>
- * <li>{@code resilientrpc.client.calls} (timer; tags {@code service}, {@code method},
- * {@code outcome} = {@code success} or the simple name of the exception): logical calls
- * and their duration;</li>
  * <li>{@code resilientrpc.client.attempts} (counter; {@code service}, {@code method}):
  * attempts sent;</li>
  * <li>{@code resilientrpc.client.retries} (counter; {@code service}, {@code method},
@@ -30,7 +24,9 @@ import dev.resilientrpc.observation.ResilientRpcMeters;
  * <li>{@code resilientrpc.client.circuitbreaker.transitions} (counter; {@code service},
  * {@code name}, {@code from}, {@code to}): breaker state changes.</li>
  * </ul>
- * Meters are looked up once per method and cached, so recording allocates nothing.
+ * Logical calls and their duration are the {@code rpc.client.call.duration}
+ * observation's, not a meter of this listener. Meters are looked up once per method and
+ * cached, so recording allocates nothing.
  */
 public final class MicrometerResilienceListener implements ResilienceListener {
 
@@ -91,13 +87,6 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 	}
 
 	@Override
-	public void onCallFinished(ClientCall call, @Nullable Throwable failure, long nanos) {
-		MethodMeters meters = meters(call);
-		Timer timer = (failure == null) ? meters.success : meters.failure(failure.getClass());
-		timer.record(nanos, TimeUnit.NANOSECONDS);
-	}
-
-	@Override
 	public void onCircuitBreakerTransition(String service, String breaker, String fromState, String toState) {
 		Counter.builder(ResilientRpcMeters.CLIENT + "circuitbreaker.transitions")
 			.tag("service", service)
@@ -111,24 +100,11 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 
 	private static final class MethodMeters {
 
-		private final MeterRegistry registry;
-
-		private final String service;
-
-		private final String method;
-
 		private final Counter attempts;
 
 		private final Counter[] retries;
 
-		private final Timer success;
-
-		private final Map<Class<?>, Timer> failures = new ConcurrentHashMap<>();
-
 		MethodMeters(MeterRegistry registry, String service, String method) {
-			this.registry = registry;
-			this.service = service;
-			this.method = method;
 			this.attempts = Counter.builder(ResilientRpcMeters.CLIENT + "attempts")
 				.tags("service", service, "method", method)
 				.description("Attempts sent, first attempts and retries")
@@ -141,19 +117,6 @@ public final class MicrometerResilienceListener implements ResilienceListener {
 					.description("Retries, by the reason of the failure retried")
 					.register(registry);
 			}
-			this.success = timer("success");
-		}
-
-		Timer failure(Class<?> type) {
-			Timer timer = this.failures.get(type);
-			return (timer != null) ? timer : this.failures.computeIfAbsent(type, (key) -> timer(key.getSimpleName()));
-		}
-
-		private Timer timer(String outcome) {
-			return Timer.builder(ResilientRpcMeters.CLIENT + "calls")
-				.tags("service", this.service, "method", this.method, "outcome", outcome)
-				.description("Logical calls, all attempts included")
-				.register(this.registry);
 		}
 
 	}
