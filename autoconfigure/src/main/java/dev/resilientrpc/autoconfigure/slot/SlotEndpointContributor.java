@@ -1,6 +1,7 @@
 package dev.resilientrpc.autoconfigure.slot;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,17 +62,21 @@ public class SlotEndpointContributor implements ResilientRpcEndpointContributor 
 	private static SlotsDescriptor describe(SlotTable<?> table) {
 		List<HeldSlot> held = new ArrayList<>();
 		Map<String, Integer> holders = new TreeMap<>();
+		String[] owners = new String[table.getSlotCount()];
+		Arrays.fill(owners, "");
 		for (SlotStatus slot : table.getSlots()) {
 			if (slot.heldHere()) {
 				held.add(new HeldSlot(slot.slot(), slot.epoch(), (slot.state() != null) ? slot.state().name() : null));
 				holders.merge(table.getNodeId(), 1, Integer::sum);
+				owners[slot.slot()] = table.getNodeId();
 			}
 			else if (!slot.holder().isEmpty()) {
 				holders.merge(slot.holder(), 1, Integer::sum);
+				owners[slot.slot()] = slot.holder();
 			}
 		}
-		return new SlotsDescriptor(table.getNodeId(), table.getSlotCount(), held, holders, table.getTakes(),
-				table.getHandoffs(), table.getLosses());
+		return new SlotsDescriptor(table.getNodeId(), table.getSlotCount(), held, holders, List.of(owners),
+				table.getTakes(), table.getHandoffs(), table.getLosses());
 	}
 
 	/**
@@ -81,12 +86,14 @@ public class SlotEndpointContributor implements ResilientRpcEndpointContributor 
 	 * @param slotCount the slots of the service
 	 * @param held the slots this node holds
 	 * @param holders how many slots each node holds, as far as this node knows
+	 * @param owners the holder of each slot, by slot number, as far as this node knows
+	 * ({@code ""} if none is known)
 	 * @param takes slots this node took
 	 * @param handoffs slots this node handed over
 	 * @param losses slots this node lost to a node that took them
 	 */
 	public record SlotsDescriptor(String nodeId, int slotCount, List<HeldSlot> held, Map<String, Integer> holders,
-			long takes, long handoffs, long losses) {
+			List<String> owners, long takes, long handoffs, long losses) {
 
 	}
 
