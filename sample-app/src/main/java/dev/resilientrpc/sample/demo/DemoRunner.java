@@ -100,6 +100,9 @@ public final class DemoRunner {
 					node.awaitReady(Duration.ofSeconds(120));
 				}
 				this.out.println("Nodes ready: " + instances);
+				this.out.println("Live dashboard of each node: " + first.stream()
+					.map((node) -> node.uri() + "/resilient-rpc/")
+					.collect(Collectors.joining("  ")));
 				return runWorkload(redis, nodes, instances);
 			}
 			finally {
