@@ -1,10 +1,5 @@
 package dev.resilientrpc.ordering;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,17 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.resilientrpc.protocol.RpcErrorCodes;
 import dev.resilientrpc.protocol.RpcErrorException;
 import dev.resilientrpc.protocol.RpcHeaders;
-import dev.resilientrpc.server.JsonRpcServer;
-import dev.resilientrpc.server.SerializedResult;
+import dev.resilientrpc.retry.Deadline;
+import dev.resilientrpc.retry.DeadlineContext;
 import dev.resilientrpc.server.ServerCall;
 import dev.resilientrpc.server.ServerInterceptorChain;
 
@@ -94,7 +85,21 @@ final class CallGuard {
 	 */
 	@Nullable IdempotencyClaim claim(ServerCall call) {
 		String key = key(call, RpcHeaders.IDEMPOTENCY_KEY);
-		return (key != null) ? new IdempotencyClaim(key, this.outcomes.fingerprint(call)) : null;
+		return (key != null) ? new IdempotencyClaim(key, this.outcomes.fingerprint(call), recordTtlMillis()) : null;
+	}
+
+	/**
+	 * How long the record of the call being served must be kept: a call with a deadline
+	 * (its {@code Rpc-Timeout}, bound by the deadline interceptor that runs first) can be
+	 * retried only until then, so its record need outlive it by no more than the last
+	 * attempt's delivery; a call without one keeps the store's TTL ({@code 0}).
+	 */
+	private long recordTtlMillis() {
+		Deadline deadline = DeadlineContext.current();
+		if (deadline == null) {
+			return 0;
+		}
+		return Math.max(0, deadline.remainingMillis()) + this.options.getRecordAfterDeadline().toMillis();
 	}
 
 	/**

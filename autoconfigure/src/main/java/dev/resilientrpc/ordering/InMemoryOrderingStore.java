@@ -144,7 +144,8 @@ public final class InMemoryOrderingStore implements OrderingStore {
 				admission[0] = judge(existing, claim);
 				return existing;
 			}
-			Record record = new Record(key, claim.fingerprint(), ticket.id(), now + this.recordTtlMillis);
+			Record record = new Record(key, claim.fingerprint(), ticket.id(),
+					now + claim.ttlMillis(this.recordTtlMillis));
 			this.recordsByAge.add(record);
 			admission[0] = Admission.admitted();
 			return record;
@@ -170,8 +171,9 @@ public final class InMemoryOrderingStore implements OrderingStore {
 		if (recordKey == null) {
 			throw new IllegalStateException("No record key");
 		}
-		Record record = new Record(recordKey, requireClaim(ticket.claim()).fingerprint(), ticket.id(),
-				now + this.recordTtlMillis);
+		IdempotencyClaim claim = requireClaim(ticket.claim());
+		Record record = new Record(recordKey, claim.fingerprint(), ticket.id(),
+				now + claim.ttlMillis(this.recordTtlMillis));
 		this.records.put(recordKey, record);
 		this.recordsByAge.add(record);
 		return record;
@@ -220,7 +222,7 @@ public final class InMemoryOrderingStore implements OrderingStore {
 				return null;
 			}
 			record.outcome = outcome;
-			record.expiresAt = now + this.recordTtlMillis;
+			record.expiresAt = now + requireClaim(ticket.claim()).ttlMillis(this.recordTtlMillis);
 			return record;
 		});
 	}

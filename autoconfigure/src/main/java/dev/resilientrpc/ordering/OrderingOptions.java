@@ -9,7 +9,7 @@ import java.time.Duration;
 public final class OrderingOptions {
 
 	private static final OrderingOptions DEFAULTS = new OrderingOptions(255, false, Duration.ofSeconds(1),
-			Duration.ZERO, Duration.ofSeconds(10));
+			Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(1));
 
 	private final int maxKeyLength;
 
@@ -21,8 +21,10 @@ public final class OrderingOptions {
 
 	private final Duration maxWait;
 
+	private final Duration recordAfterDeadline;
+
 	private OrderingOptions(int maxKeyLength, boolean failOpen, Duration retryAfter, Duration reorderWindow,
-			Duration maxWait) {
+			Duration maxWait, Duration recordAfterDeadline) {
 		if (maxKeyLength < 1) {
 			throw new IllegalArgumentException("maxKeyLength: " + maxKeyLength + " (expected: > 0)");
 		}
@@ -40,7 +42,11 @@ public final class OrderingOptions {
 		this.failOpen = failOpen;
 		this.retryAfter = retryAfter;
 		this.reorderWindow = reorderWindow;
+		if (recordAfterDeadline.isNegative() || recordAfterDeadline.isZero()) {
+			throw new IllegalArgumentException("recordAfterDeadline: " + recordAfterDeadline + " (expected: > 0)");
+		}
 		this.maxWait = maxWait;
+		this.recordAfterDeadline = recordAfterDeadline;
 	}
 
 	/**
@@ -59,7 +65,8 @@ public final class OrderingOptions {
 	 * @return the copy
 	 */
 	public OrderingOptions withMaxKeyLength(int maxKeyLength) {
-		return new OrderingOptions(maxKeyLength, this.failOpen, this.retryAfter, this.reorderWindow, this.maxWait);
+		return new OrderingOptions(maxKeyLength, this.failOpen, this.retryAfter, this.reorderWindow, this.maxWait,
+				this.recordAfterDeadline);
 	}
 
 	/**
@@ -69,7 +76,8 @@ public final class OrderingOptions {
 	 * @return the copy
 	 */
 	public OrderingOptions withFailOpen(boolean failOpen) {
-		return new OrderingOptions(this.maxKeyLength, failOpen, this.retryAfter, this.reorderWindow, this.maxWait);
+		return new OrderingOptions(this.maxKeyLength, failOpen, this.retryAfter, this.reorderWindow, this.maxWait,
+				this.recordAfterDeadline);
 	}
 
 	/**
@@ -78,7 +86,8 @@ public final class OrderingOptions {
 	 * @return the copy
 	 */
 	public OrderingOptions withRetryAfter(Duration retryAfter) {
-		return new OrderingOptions(this.maxKeyLength, this.failOpen, retryAfter, this.reorderWindow, this.maxWait);
+		return new OrderingOptions(this.maxKeyLength, this.failOpen, retryAfter, this.reorderWindow, this.maxWait,
+				this.recordAfterDeadline);
 	}
 
 	/**
@@ -87,7 +96,8 @@ public final class OrderingOptions {
 	 * @return the copy
 	 */
 	public OrderingOptions withReorderWindow(Duration reorderWindow) {
-		return new OrderingOptions(this.maxKeyLength, this.failOpen, this.retryAfter, reorderWindow, this.maxWait);
+		return new OrderingOptions(this.maxKeyLength, this.failOpen, this.retryAfter, reorderWindow, this.maxWait,
+				this.recordAfterDeadline);
 	}
 
 	/**
@@ -96,7 +106,20 @@ public final class OrderingOptions {
 	 * @return the copy
 	 */
 	public OrderingOptions withMaxWait(Duration maxWait) {
-		return new OrderingOptions(this.maxKeyLength, this.failOpen, this.retryAfter, this.reorderWindow, maxWait);
+		return new OrderingOptions(this.maxKeyLength, this.failOpen, this.retryAfter, this.reorderWindow, maxWait,
+				this.recordAfterDeadline);
+	}
+
+	/**
+	 * Return a copy that keeps idempotency records of calls with a deadline for another
+	 * time past it.
+	 * @param recordAfterDeadline how long past its caller's deadline a call's record is
+	 * kept
+	 * @return the copy
+	 */
+	public OrderingOptions withRecordAfterDeadline(Duration recordAfterDeadline) {
+		return new OrderingOptions(this.maxKeyLength, this.failOpen, this.retryAfter, this.reorderWindow, this.maxWait,
+				recordAfterDeadline);
 	}
 
 	/**
@@ -137,6 +160,14 @@ public final class OrderingOptions {
 	 */
 	public Duration getMaxWait() {
 		return this.maxWait;
+	}
+
+	/**
+	 * Return how long past its caller's deadline a call's idempotency record is kept.
+	 * @return the time
+	 */
+	public Duration getRecordAfterDeadline() {
+		return this.recordAfterDeadline;
 	}
 
 }

@@ -160,7 +160,7 @@ public final class RedisOrderingStore implements OrderingStore {
 
 	private final String prefix;
 
-	private final String recordTtlMillis;
+	private final long recordTtlMillis;
 
 	private final Duration watermarkTtl;
 
@@ -192,7 +192,7 @@ public final class RedisOrderingStore implements OrderingStore {
 		requirePositive("lease", lease);
 		this.redis = redis;
 		this.prefix = keyPrefix;
-		this.recordTtlMillis = Long.toString(recordTtl.toMillis());
+		this.recordTtlMillis = recordTtl.toMillis();
 		this.watermarkTtl = watermarkTtl;
 		this.watermarkTtlMillis = Long.toString(watermarkTtl.toMillis());
 		this.leaseMillis = Long.toString(lease.toMillis());
@@ -214,7 +214,7 @@ public final class RedisOrderingStore implements OrderingStore {
 			if (slot == null) {
 				IdempotencyClaim unordered = requireClaim(claim);
 				reply = run(BEGIN, List.of(recordKey(null, unordered.key())), "u", unordered.fingerprint(),
-						this.recordTtlMillis, ticket.id());
+						recordTtl(unordered), ticket.id());
 			}
 			else {
 				String tag = encode(slot.key());
@@ -222,7 +222,7 @@ public final class RedisOrderingStore implements OrderingStore {
 						? List.of(watermarkKey(tag), lockKey(tag), orderedRecordKey(tag, claim.key()))
 						: List.of(watermarkKey(tag), lockKey(tag));
 				reply = run(BEGIN, keys, "o", pad(slot.timestamp()), (claim != null) ? claim.fingerprint() : "",
-						this.recordTtlMillis, (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
+						recordTtl(claim), (slot.stalePolicy() == StalePolicy.IGNORE) ? "ignore" : "reject",
 						StoredOutcome.NULL_RESULT.encode(), this.leaseMillis, this.watermarkTtlMillis, ticket.id());
 			}
 		}
@@ -239,6 +239,11 @@ public final class RedisOrderingStore implements OrderingStore {
 	 */
 	void undoLater(Ticket ticket) {
 		keepForLater(pendingEnd(ticket, false, null));
+	}
+
+	private String recordTtl(@Nullable IdempotencyClaim claim) {
+		return (claim != null) ? Long.toString(claim.ttlMillis(this.recordTtlMillis))
+				: Long.toString(this.recordTtlMillis);
 	}
 
 	private static IdempotencyClaim requireClaim(@Nullable IdempotencyClaim claim) {
@@ -283,7 +288,7 @@ public final class RedisOrderingStore implements OrderingStore {
 		OrderingSlot slot = ticket.slot();
 		IdempotencyClaim claim = ticket.claim();
 		Object[] arguments = { (slot != null) ? "o" : "u", ticket.id(), executed ? "1" : "0",
-				(outcome != null) ? outcome.encode() : "", this.recordTtlMillis, this.watermarkTtlMillis };
+				(outcome != null) ? outcome.encode() : "", recordTtl(claim), this.watermarkTtlMillis };
 		if (slot == null) {
 			return new PendingEnd(List.of(recordKey(null, requireClaim(claim).key())), arguments);
 		}

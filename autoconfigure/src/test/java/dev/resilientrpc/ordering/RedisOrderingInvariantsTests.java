@@ -17,6 +17,8 @@ import dev.resilientrpc.protocol.RpcHeaders;
 import dev.resilientrpc.test.redis.RedisServerExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,6 +117,38 @@ class RedisOrderingInvariantsTests extends AbstractOrderingInvariantsTests {
 		firstLedger.open(gate);
 		assertThat(running.get().result().asString()).isEqualTo(gate);
 		assertThat(client.send(endpoint(second), body, call).result().asString()).isEqualTo(gate);
+	}
+
+	@Test
+	void aCallersDeadlineBoundsHowLongItsRecordIsKept() {
+		RawRpcClient client = new RawRpcClient(List.of(),
+				new HybridLogicalClock(Clock.systemUTC(), Duration.ofMillis(500)), 0);
+		RedisOrderingStore store = (RedisOrderingStore) first.getBean(OrderingStore.class);
+		StringRedisTemplate redisTemplate = new StringRedisTemplate(first.getBean(RedisConnectionFactory.class));
+		String account = "deadline-" + UUID.randomUUID();
+		String body = "{\"jsonrpc\":\"2.0\",\"method\":\"ledger.append\",\"params\":[\"" + account
+				+ "\",\"x\"],\"id\":1}";
+		String withDeadline = UUID.randomUUID().toString();
+		Map<String, String> call = Map.of(RpcHeaders.IDEMPOTENCY_KEY, withDeadline, RpcHeaders.ORDERING_KEY, account,
+				RpcHeaders.TIMEOUT, "5000");
+		assertThat(client.send(endpoint(first), body, call).result()).hasToString("[\"x\"]");
+		String record = store.orderedRecordKey(RedisOrderingStore.encode(account), withDeadline);
+		// the deadline's 5 s and the minute after it (idempotency.after-deadline), not a
+		// day
+		assertThat(redisTemplate.getExpire(record)).isBetween(30L, 65L);
+		// a retry within the deadline still gets the outcome, on either instance
+		assertThat(client.send(endpoint(second), body, call).result()).hasToString("[\"x\"]");
+		String withoutDeadline = UUID.randomUUID().toString();
+		String other = body.replace("\"x\"", "\"y\"");
+		assertThat(client
+			.send(endpoint(second), other,
+					Map.of(RpcHeaders.IDEMPOTENCY_KEY, withoutDeadline, RpcHeaders.ORDERING_KEY, account))
+			.result()).hasToString("[\"x\",\"y\"]");
+		assertThat(redisTemplate.getExpire(store.orderedRecordKey(RedisOrderingStore.encode(account), withoutDeadline)))
+			.isGreaterThan(Duration.ofHours(23).toSeconds());
+		assertThat(first.getBean(LedgerServer.class).executionsOf(withDeadline)
+				+ second.getBean(LedgerServer.class).executionsOf(withDeadline))
+			.isEqualTo(1);
 	}
 
 }

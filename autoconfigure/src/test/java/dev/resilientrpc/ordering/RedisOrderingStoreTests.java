@@ -154,4 +154,19 @@ class RedisOrderingStoreTests extends OrderingStoreContractTests {
 			.withMessageContaining("keyPrefix");
 	}
 
+	@Test
+	void aClaimWithItsOwnTimeToLiveKeepsItsRecordThatLongAndNeverLongerThanTheStores() {
+		String idem = unique("idem");
+		Ticket ticket = Ticket.of(null, new IdempotencyClaim(idem, "fp", 90_000));
+		store.begin(ticket);
+		String record = "test:{" + idem + "}:idem";
+		assertThat(template.getExpire(record)).isBetween(80L, 90L);
+		store.end(ticket, true, StoredOutcome.result("1"));
+		assertThat(template.getExpire(record)).isBetween(80L, 90L);
+		String longer = unique("idem");
+		store.begin(Ticket.of(null, new IdempotencyClaim(longer, "fp", Duration.ofDays(7).toMillis())));
+		assertThat(template.getExpire("test:{" + longer + "}:idem")).isBetween(Duration.ofHours(23).toSeconds(),
+				Duration.ofHours(24).toSeconds());
+	}
+
 }

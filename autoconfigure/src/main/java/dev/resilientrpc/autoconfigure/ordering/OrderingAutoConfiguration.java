@@ -128,6 +128,7 @@ public final class OrderingAutoConfiguration {
 				.withFailOpen(properties.isFailOpen())
 				.withRetryAfter(properties.getRetryAfter())
 				.withMaxWait(properties.getMaxWait())
+				.withRecordAfterDeadline(properties.getIdempotency().getAfterDeadline())
 				.withReorderWindow(properties.getReorderWindow());
 		}
 

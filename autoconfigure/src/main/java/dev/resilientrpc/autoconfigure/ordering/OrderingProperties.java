@@ -223,6 +223,7 @@ public class OrderingProperties {
 		}
 		requireAtLeastOneMilli("lock-lease", this.lockLease);
 		requireAtLeastOneMilli("idempotency.ttl", this.idempotency.getTtl());
+		requireAtLeastOneMilli("idempotency.after-deadline", this.idempotency.getAfterDeadline());
 		if (this.inMemory.getMaxRecords() < 1) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "in-memory.max-records",
 					this.inMemory.getMaxRecords(), "must be > 0");
@@ -266,11 +267,20 @@ public class OrderingProperties {
 	public static class Idempotency {
 
 		/**
-		 * How long the outcome of a call is kept and replayed to retries of it, counted
-		 * from its completion; a call whose instance died while executing it stays in
-		 * flight that long.
+		 * How long the outcome of a call without a deadline (no Rpc-Timeout) is kept and
+		 * replayed to retries of it, counted from its completion; a call whose instance
+		 * died while executing it stays in flight that long. Also the most any record is
+		 * kept.
 		 */
 		private Duration ttl = Duration.ofHours(24);
+
+		/**
+		 * How long past its caller's deadline (its Rpc-Timeout) the outcome of a call
+		 * with one is kept. No retry can be sent after the deadline, so this need only
+		 * cover the delivery of the last attempt; Redis then holds the records of the
+		 * calls of the last deadline plus this, not of a whole ttl.
+		 */
+		private Duration afterDeadline = Duration.ofMinutes(1);
 
 		public Duration getTtl() {
 			return this.ttl;
@@ -278,6 +288,14 @@ public class OrderingProperties {
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public Duration getAfterDeadline() {
+			return this.afterDeadline;
+		}
+
+		public void setAfterDeadline(Duration afterDeadline) {
+			this.afterDeadline = afterDeadline;
 		}
 
 	}
