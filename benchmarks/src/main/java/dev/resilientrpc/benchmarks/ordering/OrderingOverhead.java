@@ -49,8 +49,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Load driver: the per-call cost of timestamp ordering plus idempotency (Redis store and
@@ -66,9 +69,11 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <pre>
  * benchmarks/run.sh dev.resilientrpc.benchmarks.ordering.OrderingOverhead \
  *     [--transports=inprocess,http] [--stores=none,in-memory,redis] [--keys=1,10000] \
- *     [--threads=16] [--warmup=2] [--seconds=5] [--reorder-window=0] [--redis-port=N]
+ *     [--threads=16] [--warmup=2] [--seconds=5] [--reorder-window=0] [--redis-port=N] [--deadline=ms]
  * </pre> Without {@code --redis-port} a private {@code redis-server} (from the PATH) is
- * started on a free port and stopped at the end.
+ * started on a free port and stopped at the end. {@code --deadline} gives the client's
+ * calls a total deadline (their {@code Rpc-Timeout}); after the http runs on Redis, the
+ * idempotency records left are counted, with the memory and time to live of a sample.
  */
 public final class OrderingOverhead {
 
@@ -77,6 +82,13 @@ public final class OrderingOverhead {
 	private static final int MAX_SAMPLES_PER_THREAD = 1 << 21;
 
 	private static Duration window = Duration.ZERO;
+
+	private static @Nullable Duration deadline;
+
+	private static final List<String> footprints = new ArrayList<>();
+
+	private static final RedisScript<Long> MEMORY_USAGE = RedisScript
+		.of("return redis.call('MEMORY', 'USAGE', KEYS[1])", Long.class);
 
 	private OrderingOverhead() {
 	}
@@ -92,6 +104,7 @@ public final class OrderingOverhead {
 		Duration warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "2")));
 		Duration measure = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "5")));
 		window = Duration.ofMillis(Long.parseLong(options.getOrDefault("reorder-window", "0")));
+		deadline = options.containsKey("deadline") ? Duration.ofMillis(Long.parseLong(options.get("deadline"))) : null;
 		RedisServer redis = null;
 		if (stores.contains("redis")) {
 			redis = options.containsKey("redis-port")
@@ -130,6 +143,11 @@ public final class OrderingOverhead {
 			if (redis != null) {
 				redis.close();
 			}
+		}
+		if (!footprints.isEmpty()) {
+			System.out.printf("Redis after the http runs (client deadline %s):%n",
+					(deadline != null) ? deadline.toMillis() + " ms" : "none");
+			footprints.forEach((line) -> System.out.println("  " + line));
 		}
 	}
 
@@ -217,15 +235,20 @@ public final class OrderingOverhead {
 		ConfigurableApplicationContext server = new SpringApplicationBuilder(BenchServerApplication.class)
 			.run(serverArguments.toArray(String[]::new));
 		int port = Drivers.port(server);
+		List<String> clientArguments = new ArrayList<>(
+				List.of("--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port,
+						"--resilient-rpc.client.read-timeout=30s", "--spring.main.banner-mode=off",
+						"--logging.level.root=warn", "--resilient-rpc.ordering.store=in-memory"));
+		if (deadline != null) {
+			clientArguments.add("--resilient-rpc.retry.policies.default.timeout=" + deadline.toMillis() + "ms");
+		}
 		ConfigurableApplicationContext client = new SpringApplicationBuilder(BenchClientApplication.class)
 			.web(WebApplicationType.NONE)
-			.run("--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port,
-					"--resilient-rpc.client.read-timeout=30s", "--spring.main.banner-mode=off",
-					"--logging.level.root=warn", "--resilient-rpc.ordering.store=in-memory");
+			.run(clientArguments.toArray(String[]::new));
 		BenchClientApplication.BenchKvClient kv = client.getBean(BenchClientApplication.BenchKvClient.class);
 		String[] keyNames = keyNames(keys);
 		try {
-			return load(threads, warmup, measure, new RedisCounter(template), () -> {
+			Result result = load(threads, warmup, measure, new RedisCounter(template), () -> {
 				String key = keyNames[(keys == 1) ? 0 : ThreadLocalRandom.current().nextInt(keys)];
 				try {
 					kv.put(key, "v");
@@ -235,6 +258,10 @@ public final class OrderingOverhead {
 					return ex.getCode();
 				}
 			});
+			if (template != null) {
+				footprints.add(footprint(template, keys));
+			}
+			return result;
 		}
 		finally {
 			client.close();
@@ -243,6 +270,38 @@ public final class OrderingOverhead {
 				connectionFactory.destroy();
 			}
 		}
+	}
+
+	/**
+	 * What the ordered calls left in Redis: their idempotency records (one per call), how
+	 * much memory one takes ({@code MEMORY USAGE} of a sample) and how long it is kept
+	 * ({@code PTTL} of the same sample), beside the ordering keys' watermarks.
+	 */
+	private static String footprint(StringRedisTemplate template, int keys) {
+		long records = 0;
+		long sampledBytes = 0;
+		long sampledTtl = 0;
+		int sampled = 0;
+		try (Cursor<String> cursor = template.scan(ScanOptions.scanOptions().match("*:idem*").count(1000).build())) {
+			while (cursor.hasNext()) {
+				String record = cursor.next();
+				records++;
+				if (sampled < 200) {
+					Long bytes = template.execute(MEMORY_USAGE, List.of(record));
+					Long ttl = template.getExpire(record, TimeUnit.MILLISECONDS);
+					if (bytes != null && ttl != null && ttl > 0) {
+						sampledBytes += bytes;
+						sampledTtl += ttl;
+						sampled++;
+					}
+				}
+			}
+		}
+		Long all = template.execute((RedisCallback<Long>) (connection) -> connection.serverCommands().dbSize());
+		return String.format("%6d keys: %d idempotency records (%d other keys), %s B each, kept %s s each", keys,
+				records, (all != null) ? all - records : -1,
+				(sampled > 0) ? Long.toString(sampledBytes / sampled) : "-",
+				(sampled > 0) ? String.format("%.0f", sampledTtl / 1000.0 / sampled) : "-");
 	}
 
 	private static String[] keyNames(int keys) {
