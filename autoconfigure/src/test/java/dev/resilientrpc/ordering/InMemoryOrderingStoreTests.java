@@ -44,6 +44,22 @@ class InMemoryOrderingStoreTests extends OrderingStoreContractTests {
 	}
 
 	@Test
+	void aRecordWithItsOwnTtlExpiresAfterItCountedFromTheCompletionAndAfterNoLongerTtl() {
+		IdempotencyClaim claim = new IdempotencyClaim("idem", "fp", 65_000);
+		Attempt attempt = begin(null, claim);
+		this.clock.advance(Duration.ofSeconds(10));
+		this.store.end(attempt.ticket(), true, StoredOutcome.result("1"));
+		this.clock.advance(Duration.ofSeconds(65).minusMillis(1));
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.REPLAY);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(decide(null, claim)).isEqualTo(Admission.Decision.ADMITTED);
+		IdempotencyClaim longer = new IdempotencyClaim("longer", "fp", Duration.ofDays(7).toMillis());
+		run(null, longer, StoredOutcome.result("2"));
+		this.clock.advance(Duration.ofHours(24));
+		assertThat(decide(null, longer)).isEqualTo(Admission.Decision.ADMITTED);
+	}
+
+	@Test
 	void inFlightRecordsExpireTooAndTheRetryOfAnOrderedCallIsThenStale() {
 		IdempotencyClaim claim = new IdempotencyClaim("idem", "fp");
 		begin(null, claim);

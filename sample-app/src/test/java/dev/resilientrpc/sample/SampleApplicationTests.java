@@ -1,7 +1,5 @@
 package dev.resilientrpc.sample;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +10,7 @@ import redis.embedded.RedisServer;
 
 import dev.resilientrpc.sample.client.KvClient;
 import dev.resilientrpc.sample.client.KvClientApplication;
+import dev.resilientrpc.sample.demo.Ports;
 import dev.resilientrpc.sample.node.KvNodeApplication;
 
 import org.springframework.boot.WebApplicationType;
@@ -28,10 +27,7 @@ class SampleApplicationTests {
 
 	@Test
 	void nodeIsReadyAndServesKvCallsFromAClient() throws Exception {
-		int redisPort;
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			redisPort = socket.getLocalPort();
-		}
+		int redisPort = Ports.free();
 		// a private Redis: the node keeps its checkpoints, logs and ordering records
 		// there
 		RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();

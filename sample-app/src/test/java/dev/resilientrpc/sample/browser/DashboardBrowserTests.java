@@ -1,8 +1,6 @@
 package dev.resilientrpc.sample.browser;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +19,7 @@ import redis.embedded.RedisServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.resilientrpc.sample.demo.Ports;
 import dev.resilientrpc.sample.node.KvNodeApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -60,11 +59,11 @@ class DashboardBrowserTests {
 
 	@BeforeAll
 	static void startNodes() throws IOException {
-		int redisPort = freePort();
+		int redisPort = Ports.free();
 		redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"").build();
 		redis.start();
-		int port = freePort();
-		int otherPort = freePort();
+		int port = Ports.free();
+		int otherPort = Ports.free();
 		String instances = "--resilient-rpc.client.services.kv.instances=http://127.0.0.1:" + port
 				+ ",http://127.0.0.1:" + otherPort;
 		node = startNode(port, redisPort, instances);
@@ -78,12 +77,6 @@ class DashboardBrowserTests {
 			.run("--server.port=" + port, "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort,
 					instances, "--management.endpoints.web.exposure.include=health,metrics,resilientrpc",
 					"--resilient-rpc.dashboard.refresh=200ms");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 	@AfterAll
