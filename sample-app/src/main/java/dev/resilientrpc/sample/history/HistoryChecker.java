@@ -131,6 +131,7 @@ public final class HistoryChecker {
 			boolean appends) {
 		Set<String> seen = new HashSet<>();
 		int last = -1;
+		Op latest = null;
 		for (String token : applied) {
 			Op write = byToken.get(token);
 			if (write == null) {
@@ -145,9 +146,12 @@ public final class HistoryChecker {
 			}
 			int index = Objects.requireNonNull(order.get(token));
 			if (index < last) {
-				violation("reordered", key, "'" + token + "' applied after a later write: " + show(applied));
+				violation("reordered", key, write + " applied after a later write, " + latest + ": " + show(applied));
 			}
-			last = Math.max(last, index);
+			if (index > last) {
+				last = index;
+				latest = write;
+			}
 		}
 		List<Op> writes = new ArrayList<>(byToken.values());
 		writes.sort((a, b) -> Integer.compare(Objects.requireNonNull(order.get(a.token())),
