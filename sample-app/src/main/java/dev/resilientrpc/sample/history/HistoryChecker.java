@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +54,8 @@ public final class HistoryChecker {
 
 	private final Map<String, Integer> counts = new LinkedHashMap<>();
 
+	private final Predicate<Op> unstamped;
+
 	/**
 	 * Create a checker.
 	 * @param history the history
@@ -60,7 +63,23 @@ public final class HistoryChecker {
 	 * per node; {@code null} entries are keys a node held no value for)
 	 */
 	public HistoryChecker(History history, Map<String, List<@Nullable String>> finalValues) {
+		this(history, finalValues, (op) -> false);
+	}
+
+	/**
+	 * Create a checker for a history in which some clients send no {@code Rpc-Timestamp}.
+	 * A node stamps such a call when it arrives, so one whose outcome the client never
+	 * learned (it timed out while the call was held up in the network) may take effect at
+	 * any time after it was invoked, after writes its client made later: such a write is
+	 * not held to its writer's order, and a value it left counts as written whenever it
+	 * was read. Acknowledged writes of those clients are held to every check.
+	 * @param history the history
+	 * @param finalValues per key, the value every node returned after the run
+	 * @param unstamped which operations were sent without {@code Rpc-Timestamp}
+	 */
+	public HistoryChecker(History history, Map<String, List<@Nullable String>> finalValues, Predicate<Op> unstamped) {
 		this.history = history;
+		this.unstamped = unstamped;
 		Map<String, List<String>> copy = new HashMap<>();
 		finalValues.forEach((key, values) -> {
 			List<String> list = new ArrayList<>();
@@ -145,6 +164,9 @@ public final class HistoryChecker {
 				violation("phantom", key, write + " was refused as not executed, yet it took effect");
 			}
 			int index = Objects.requireNonNull(order.get(token));
+			if (floating(write)) {
+				continue;
+			}
 			if (index < last) {
 				violation("reordered", key, write + " applied after a later write, " + latest + ": " + show(applied));
 			}
@@ -174,7 +196,7 @@ public final class HistoryChecker {
 				}
 			}
 			int holds = applied.isEmpty() ? -1 : order.getOrDefault(applied.get(0), -1);
-			if (holds < lastAcked) {
+			if (holds < lastAcked && !(holds >= 0 && floating(writes.get(holds)))) {
 				violation("lost", key, "final value " + show(applied) + " is older than the last acknowledged write "
 						+ writes.get(lastAcked));
 			}
@@ -253,7 +275,7 @@ public final class HistoryChecker {
 			if (index > finalIndex) {
 				violation("lost", key, read + " saw a write the final value " + show(applied) + " does not hold");
 			}
-			for (int i = writes.size() - 1; i > index; i--) {
+			for (int i = writes.size() - 1; i > index && !(index >= 0 && floating(writes.get(index))); i--) {
 				Op write = writes.get(i);
 				if (write.outcome() == Outcome.OK && write.completed() < read.invoked()) {
 					violation("stale-read", key, read + " began after " + write + " was acknowledged");
@@ -275,7 +297,7 @@ public final class HistoryChecker {
 			else if (index == -2) {
 				violation("phantom", key, put + " returned a previous value no client wrote");
 			}
-			else {
+			else if (index < 0 || !floating(writes.get(index))) {
 				for (int j = i - 1; j > index; j--) {
 					if (writes.get(j).outcome() == Outcome.OK) {
 						violation("lost", key,
@@ -285,6 +307,12 @@ public final class HistoryChecker {
 				}
 			}
 		}
+	}
+
+	// a write sent without a timestamp whose outcome is unknown: it took effect when it
+	// arrived, if it did, which may be after writes its client made later
+	private boolean floating(Op write) {
+		return write.outcome() == Outcome.UNKNOWN && this.unstamped.test(write);
 	}
 
 	private static boolean isPrefix(List<String> prefix, List<String> of) {

@@ -21,6 +21,8 @@ class HistoryCheckerTests {
 
 	private final History history = new History();
 
+	private String client = "test";
+
 	private final Map<String, List<@Nullable String>> finals = new HashMap<>();
 
 	private long time = 1000;
@@ -82,6 +84,46 @@ class HistoryCheckerTests {
 	}
 
 	@Test
+	void anUnstampedWriteOfUnknownOutcomeMayTakeEffectAfterLaterWritesButAnAcknowledgedOneMayNot() {
+		this.client = "bare-writer";
+		append("a", "t1", Outcome.UNKNOWN, null);
+		append("a", "t2", Outcome.OK, "t2");
+		finalValue("a", "t2,t1");
+		assertThat(checkWithBareClients()).isEmpty();
+		append("a", "t3", Outcome.OK, "t2,t1,t3");
+		append("a", "t4", Outcome.OK, "t2,t1,t4,t3");
+		finalValue("a", "t2,t1,t4,t3");
+		assertThat(checkWithBareClients()).anyMatch((violation) -> violation.startsWith("reordered on a"));
+	}
+
+	@Test
+	void anUnstampedPutOfUnknownOutcomeAppliedLateIsReadAndOverwrittenWithoutViolation() {
+		this.client = "bare-writer";
+		put("p", "v1", Outcome.UNKNOWN, null);
+		put("p", "v2", Outcome.OK, "");
+		// v1 arrives now, after v2
+		get("p", "v1");
+		put("p", "v3", Outcome.OK, "v1");
+		finalValue("p", "v3");
+		assertThat(checkWithBareClients()).isEmpty();
+		// sent with a timestamp, v1 would have been refused as stale: the same history
+		// is a violation
+		assertThat(check()).anyMatch((violation) -> violation.startsWith("stale-read on p"))
+			.anyMatch((violation) -> violation.startsWith("lost on p"));
+	}
+
+	@Test
+	void anUnstampedPutOfUnknownOutcomeMayBeTheLastOneApplied() {
+		this.client = "bare-writer";
+		put("p", "v1", Outcome.OK, "");
+		put("p", "v2", Outcome.UNKNOWN, null);
+		put("p", "v3", Outcome.OK, "v1");
+		finalValue("p", "v2");
+		assertThat(checkWithBareClients()).isEmpty();
+		assertThat(check()).anyMatch((violation) -> violation.startsWith("lost on p"));
+	}
+
+	@Test
 	void aReadThatMissesAnEarlierAcknowledgedWriteIsStale() {
 		append("a", "t1", Outcome.OK, "t1");
 		append("a", "t2", Outcome.OK, "t1,t2");
@@ -137,6 +179,10 @@ class HistoryCheckerTests {
 		return new HistoryChecker(this.history, this.finals).check();
 	}
 
+	private List<String> checkWithBareClients() {
+		return new HistoryChecker(this.history, this.finals, (op) -> op.client().startsWith("bare-")).check();
+	}
+
 	private void append(String key, String token, Outcome outcome, @Nullable String result) {
 		op(Kind.APPEND, key, token, outcome, result);
 	}
@@ -155,7 +201,7 @@ class HistoryCheckerTests {
 
 	private void op(Kind kind, String key, @Nullable String token, Outcome outcome, @Nullable String result) {
 		// one after the other: each operation ends before the next begins
-		this.history.add("test", kind, key, token, this.time, this.time + 10, outcome, result, null, 1);
+		this.history.add(this.client, kind, key, token, this.time, this.time + 10, outcome, result, null, 1);
 		this.time += 100;
 	}
 
