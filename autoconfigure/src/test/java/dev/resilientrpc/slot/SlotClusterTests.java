@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,13 +134,14 @@ class SlotClusterTests {
 			start(port, ports, false);
 		}
 		awaitSettled(this.nodes);
-		Node cutOff = this.nodes.get(2);
+		// the node with the most slots: with 16 slots over three nodes, one may hold none
+		Node cutOff = this.nodes.stream().max(Comparator.comparingInt(Node::held)).orElseThrow();
 		String key = keyHeldBy(cutOff);
 		Writers writers = new Writers(this.nodes, 3, List.of(key));
 		writers.start();
 		writers.awaitAcknowledged(30);
 		cutOff.redis.mode(FaultProxy.Mode.BLACKHOLE);
-		List<Node> others = List.of(this.nodes.get(0), this.nodes.get(1));
+		List<Node> others = this.nodes.stream().filter((node) -> node != cutOff).toList();
 		await().atMost(Duration.ofSeconds(60)).until(() -> others.stream().anyMatch((node) -> node.holds(key)));
 		writers.awaitAcknowledged(writers.acknowledged() + 30);
 		writers.stop();
@@ -381,13 +383,20 @@ class SlotClusterTests {
 		return true;
 	}
 
+	// a key of a slot the node serves, once it serves one: a bounded wait, not a loop
+	// that spins for ever on a node that holds nothing
 	private static String keyHeldBy(Node node) {
-		for (int i = 0;; i++) {
-			String key = "key-" + i;
-			if (node.holds(key)) {
-				return key;
+		AtomicReference<String> found = new AtomicReference<>();
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			for (int i = 0; i < 10_000; i++) {
+				if (node.holds("key-" + i)) {
+					found.set("key-" + i);
+					return true;
+				}
 			}
-		}
+			return false;
+		});
+		return found.get();
 	}
 
 	private static @Nullable String read(Node node, String key) {
