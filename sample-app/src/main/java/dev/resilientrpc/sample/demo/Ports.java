@@ -27,6 +27,8 @@ public final class Ports {
 
 	private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
+	private static final @Nullable Integer EPHEMERAL_START = ephemeralStart();
+
 	private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
 	private Ports() {
@@ -38,7 +40,7 @@ public final class Ports {
 	 * @return the port
 	 */
 	public static int free() {
-		Integer ephemeralStart = ephemeralStart();
+		Integer ephemeralStart = EPHEMERAL_START;
 		if (ephemeralStart != null && ephemeralStart - LOWEST > 1000) {
 			for (int attempt = 0; attempt < 200; attempt++) {
 				int candidate = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralStart);
